@@ -1,0 +1,131 @@
+package dev.books;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.books.book.BookRepository;
+import dev.books.book.BookService;
+import dev.books.db.Database;
+import dev.books.db.DatabaseConfig;
+import dev.books.http.ErrorHandling;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+
+/**
+ * Starts the books service: configuration, database, routing; and stops it cleanly on SIGTERM.
+ */
+public final class Main {
+    private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    /**
+     * Starts the service.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Config config = Config.create();
+        Database database;
+        try {
+            database = Database.start(databaseConfig(config), config.get("db.statements"));
+        } catch (IllegalStateException e) {
+            // Configuration errors (unreadable password file, broken migration): one clear line, exit non-zero.
+            LOGGER.log(Level.ERROR, "Cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        AtomicBoolean stopping = new AtomicBoolean();
+        // Our own shutdown hook instead of Helidon's, to order the steps: not-ready, drain, close the pool.
+        WebServerConfig.Builder builder = WebServer.builder().config(config.get("server")).shutdownHook(false);
+        setup(builder, config, database, stopping);
+        WebServer server = builder.build().start();
+        Duration shutdownDelay = config.get("books.shutdown-delay").as(Duration.class).orElse(Duration.ZERO);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, database, stopping, shutdownDelay),
+                                                        "books-shutdown"));
+        LOGGER.log(Level.INFO, "books is up: http://localhost:" + server.port() + "/books");
+    }
+
+    /**
+     * Reads the database settings.
+     *
+     * @param config root configuration
+     * @return settings
+     */
+    public static DatabaseConfig databaseConfig(Config config) {
+        return DatabaseConfig.create(config.get("db"), config.get("books.sample-data").asBoolean().orElse(true));
+    }
+
+    /**
+     * Adds the service to a server: books API, health endpoints and JSON error answers. Used by {@link #main} and
+     * the tests; the caller applies the {@code server} configuration (port, limits, time-outs).
+     *
+     * @param server   server builder
+     * @param config   root configuration
+     * @param database started database
+     * @param stopping set when the server is shutting down; readiness turns DOWN at once
+     */
+    public static void setup(WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {
+        Config books = config.get("books");
+        BookService bookService = new BookService(new BookRepository(database.dbClient()),
+                                                  books.get("page-size").asInt().orElse(100),
+                                                  books.get("max-page-size").asInt().orElse(1000));
+        HealthObserver health = HealthObserver.builder()
+                .details(true)
+                .useSystemServices(false)
+                .addCheck(database.readinessCheck())
+                .addCheck(stoppingCheck(stopping))
+                .build();
+        server.addFeature(ObserveFeature.builder().addObserver(health).build())
+                .directHandlers(ErrorHandling.directHandlers())
+                .routing(routing -> {
+                    routing.register("/books", bookService);
+                    ErrorHandling.register(routing);
+                });
+    }
+
+    private static HealthCheck stoppingCheck(AtomicBoolean stopping) {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public String name() {
+                return "accepting-requests";
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                return HealthCheckResponse.builder().status(!stopping.get()).build();
+            }
+        };
+    }
+
+    private static void stop(WebServer server, Database database, AtomicBoolean stopping, Duration delay) {
+        LOGGER.log(Level.INFO, "Stopping: readiness is DOWN, finishing in-flight requests");
+        stopping.set(true);
+        if (delay.isPositive()) {
+            // Lets load balancers see readiness DOWN and move traffic before the listener closes.
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        server.stop();
+        database.close();
+        LOGGER.log(Level.INFO, "Stopped");
+    }
+}

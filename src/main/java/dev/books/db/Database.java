@@ -1,0 +1,247 @@
+package dev.books.db;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.config.Config;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbStatements;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.helidon.dbclient.jdbc.JdbcConnectionPool;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The service's database: a HikariCP pool behind Helidon DbClient, with the schema migrated by Flyway.
+ *
+ * <p>The service starts even when the database cannot be reached (as under Docker Swarm or Kubernetes, where
+ * nothing orders start-up): migrations are then retried in the background, readiness stays DOWN and book requests
+ * get 503 until they succeed.
+ */
+public final class Database implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(Database.class.getName());
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
+
+    private final DatabaseConfig config;
+    private final HikariDataSource dataSource;
+    private final DbClient dbClient;
+    private volatile boolean migrated;
+    private volatile boolean closed;
+    private volatile String notReadyReason = "migrations have not run yet";
+
+    private Database(DatabaseConfig config, HikariDataSource dataSource, DbClient dbClient) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.dbClient = dbClient;
+    }
+
+    /**
+     * Opens the pool and migrates the schema. Fails fast on a broken migration; keeps retrying in the background
+     * while the database is unreachable.
+     *
+     * @param config     database settings
+     * @param statements the named SQL statements ({@code db.statements})
+     * @return the database
+     */
+    public static Database start(DatabaseConfig config, Config statements) {
+        if (config.embedded()) {
+            LOGGER.log(Level.WARNING, "No database configured (db.url / DB_URL is empty): using an embedded in-memory "
+                    + "H2 database. Data will NOT survive a restart. To keep data, point the service at PostgreSQL, "
+                    + "e.g. DB_URL=jdbc:postgresql://localhost:5432/books DB_USERNAME=books DB_PASSWORD_FILE=/path/to/file");
+        } else {
+            LOGGER.log(Level.INFO, () -> "Using database " + config.safeUrl());
+        }
+        HikariDataSource dataSource = new HikariDataSource(hikariConfig(config));
+        String dbType = config.url().startsWith("jdbc:postgresql:") ? "jdbc:postgresql" : "jdbc:h2";
+        JdbcConnectionPool pool = new JdbcConnectionPool() {
+            @Override
+            public Connection connection() {
+                try {
+                    return dataSource.getConnection();
+                } catch (SQLException e) {
+                    throw new DbClientException("No database connection available", e);
+                }
+            }
+
+            @Override
+            public String dbType() {
+                return dbType;
+            }
+        };
+        DbClient dbClient = JdbcClientBuilder.create()
+                .connectionPool(pool)
+                .statements(DbStatements.create(statements))
+                .build();
+        Database database = new Database(config, dataSource, dbClient);
+        if (!database.tryMigrate()) {
+            Thread.ofVirtual().name("books-migrations").start(database::retryMigrations);
+        }
+        return database;
+    }
+
+    /**
+     * The DbClient all data access goes through.
+     *
+     * @return client
+     */
+    public DbClient dbClient() {
+        return dbClient;
+    }
+
+    /**
+     * The pool, for metrics.
+     *
+     * @return data source
+     */
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Whether the schema is migrated and the service can use the database.
+     *
+     * @return {@code true} once migrations have succeeded
+     */
+    public boolean migrated() {
+        return migrated;
+    }
+
+    /**
+     * Readiness check: the database answers within the pool's connection time-out plus the validation time-out.
+     *
+     * @return health check named {@code db}
+     */
+    public HealthCheck readinessCheck() {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public String name() {
+                return "db";
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                return check();
+            }
+        };
+    }
+
+    HealthCheckResponse check() {
+        if (closed) {
+            return HealthCheckResponse.builder().status(false).detail("reason", "closed").build();
+        }
+        if (!migrated) {
+            return HealthCheckResponse.builder().status(false).detail("reason", notReadyReason).build();
+        }
+        long started = System.nanoTime();
+        try (Connection connection = dataSource.getConnection()) {
+            boolean valid = connection.isValid(timeoutSeconds(config.validationTimeout()));
+            return HealthCheckResponse.builder()
+                    .status(valid)
+                    .detail("database", connection.getMetaData().getDatabaseProductName())
+                    .detail("responseMillis", (System.nanoTime() - started) / 1_000_000)
+                    .build();
+        } catch (SQLException | RuntimeException e) {
+            return HealthCheckResponse.builder()
+                    .status(false)
+                    .detail("reason", DatabaseErrors.describe(e))
+                    .build();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        dbClient.close();
+        dataSource.close();
+    }
+
+    private boolean tryMigrate() {
+        try {
+            Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
+                    .load()
+                    .migrate();
+            migrated = true;
+            LOGGER.log(Level.INFO, "Database schema is up to date");
+            return true;
+        } catch (RuntimeException e) {
+            if (!DatabaseErrors.isUnavailable(e)) {
+                throw new IllegalStateException("Database migration failed: " + DatabaseErrors.describe(e), e);
+            }
+            notReadyReason = DatabaseErrors.describe(e);
+            LOGGER.log(Level.WARNING, "Database not reachable, will retry (readiness is DOWN until then): "
+                    + notReadyReason);
+            return false;
+        }
+    }
+
+    private void retryMigrations() {
+        Duration delay = Duration.ofSeconds(1);
+        while (!closed) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                if (closed || tryMigrate()) {
+                    return;
+                }
+            } catch (IllegalStateException e) {
+                // A broken migration cannot heal by waiting: say so loudly, stay not-ready.
+                notReadyReason = e.getMessage();
+                LOGGER.log(Level.ERROR, e.getMessage(), e);
+                return;
+            }
+            delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
+        }
+    }
+
+    private static HikariConfig hikariConfig(DatabaseConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("books");
+        hikari.setJdbcUrl(config.url());
+        if (!config.username().isEmpty()) {
+            hikari.setUsername(config.username());
+        }
+        if (!config.password().isEmpty()) {
+            hikari.setPassword(config.password());
+        }
+        // A fixed-size pool, as HikariCP recommends: no connection churn under bursts.
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        hikari.setMinimumIdle(config.maxPoolSize());
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        hikari.setValidationTimeout(config.validationTimeout().toMillis());
+        hikari.setMaxLifetime(config.maxLifetime().toMillis());
+        hikari.setIdleTimeout(config.idleTimeout().toMillis());
+        // Start without a database; requests and readiness report the outage instead of the process dying.
+        hikari.setInitializationFailTimeout(-1);
+        if (config.url().startsWith("jdbc:postgresql:")) {
+            // Bounded waits on a dead network; the URL may override these.
+            hikari.addDataSourceProperty("connectTimeout", "5");
+            hikari.addDataSourceProperty("socketTimeout", "30");
+            hikari.addDataSourceProperty("ApplicationName", "books");
+        }
+        return hikari;
+    }
+
+    private static int timeoutSeconds(Duration timeout) {
+        return (int) Math.max(1, timeout.toSeconds());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.books.db;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.helidon.config.Config;
+
+/**
+ * Database settings, read from the {@code db} configuration node.
+ *
+ * @param url               JDBC URL
+ * @param username          user name, may be empty
+ * @param password          password, may be empty; never logged
+ * @param embedded          whether this is the zero-setup in-memory H2 database
+ * @param maxPoolSize       maximum number of pooled connections
+ * @param connectionTimeout how long a request waits for a pooled connection
+ * @param validationTimeout how long a health check may take
+ * @param maxLifetime       maximum lifetime of a pooled connection
+ * @param idleTimeout       how long an idle connection above the minimum is kept
+ * @param sampleData        whether a fresh database gets the two sample books
+ */
+public record DatabaseConfig(String url,
+                             String username,
+                             String password,
+                             boolean embedded,
+                             int maxPoolSize,
+                             Duration connectionTimeout,
+                             Duration validationTimeout,
+                             Duration maxLifetime,
+                             Duration idleTimeout,
+                             boolean sampleData) {
+
+    /** URL of the zero-setup database: in memory, PostgreSQL dialect, kept until the JVM exits. */
+    public static final String EMBEDDED_URL = "jdbc:h2:mem:books;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+
+    /**
+     * Reads the settings.
+     *
+     * @param db         the {@code db} configuration node
+     * @param sampleData whether to insert the sample books into a fresh database
+     * @return settings
+     * @throws IllegalStateException when a password file is configured but cannot be read
+     */
+    public static DatabaseConfig create(Config db, boolean sampleData) {
+        String url = db.get("url").asString().orElse("").strip();
+        boolean embedded = url.isEmpty();
+        Config pool = db.get("pool");
+        return new DatabaseConfig(embedded ? EMBEDDED_URL : url,
+                                  db.get("username").asString().orElse(""),
+                                  password(db),
+                                  embedded,
+                                  pool.get("maximum-size").asInt().orElse(10),
+                                  pool.get("connection-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                                  pool.get("validation-timeout").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                                  pool.get("max-lifetime").as(Duration.class).orElse(Duration.ofMinutes(30)),
+                                  pool.get("idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(10)),
+                                  sampleData);
+    }
+
+    /**
+     * Reads a password file such as a Docker/Compose secret. One trailing line break is removed; the content is
+     * otherwise used as is.
+     *
+     * @param file path of the file
+     * @return the password
+     * @throws IllegalStateException naming the file (never its content) when it cannot be read
+     */
+    public static String readPasswordFile(Path file) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalStateException("Cannot read the database password file " + file
+                    + " (db.password-file / DB_PASSWORD_FILE): " + e.getClass().getSimpleName()
+                    + ". Check that it exists and that the service's user may read it.", e);
+        }
+        if (content.endsWith("\r\n")) {
+            return content.substring(0, content.length() - 2);
+        }
+        if (content.endsWith("\n")) {
+            return content.substring(0, content.length() - 1);
+        }
+        return content;
+    }
+
+    private static String password(Config db) {
+        String file = db.get("password-file").asString().orElse("").strip();
+        if (!file.isEmpty()) {
+            return readPasswordFile(Path.of(file));
+        }
+        return db.get("password").asString().orElse("");
+    }
+
+    /**
+     * The URL with any {@code password=} parameter masked, for logs.
+     *
+     * @return printable URL
+     */
+    public String safeUrl() {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** Leaves the password out, so logging the settings cannot leak it. */
+    @Override
+    public String toString() {
+        return "DatabaseConfig[url=" + safeUrl() + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
+                + ", maxPoolSize=" + maxPoolSize + ", connectionTimeout=" + connectionTimeout + "]";
+    }
+}

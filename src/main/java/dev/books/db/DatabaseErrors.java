@@ -1,0 +1,55 @@
+package dev.books.db;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+
+/**
+ * Tells a database outage (answered with 503, retried by clients) from any other database error (a bug, 500).
+ */
+public final class DatabaseErrors {
+    private DatabaseErrors() {
+    }
+
+    /**
+     * Whether a failure means the database cannot be reached or refuses work for now.
+     *
+     * @param failure exception thrown while talking to the database
+     * @return {@code true} for connection failures, pool time-outs, server shut-downs and similar
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && isUnavailableState(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A one-line description of the root cause, for logs.
+     *
+     * @param failure exception
+     * @return message of the innermost cause
+     */
+    public static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static boolean isUnavailableState(String state) {
+        if (state == null) {
+            return false;
+        }
+        // 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now;
+        // 53300: too many connections; 28: invalid authorization (wrong password is an operator problem:
+        // the service stays up, reports not-ready and answers 503 until it is fixed).
+        return state.startsWith("08") || state.startsWith("57P") || state.equals("53300") || state.startsWith("28");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.books.http;
+
+import java.lang.System.Logger.Level;
+
+import dev.books.db.DatabaseErrors;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.DirectHandler.EventType;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.NotFoundException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Turns every failure into a JSON problem answer: errors thrown by handlers (registered on the routing) and
+ * errors found by the server before routing, such as an oversized body or a malformed request line
+ * (direct handlers). No answer carries a stack trace, SQL or an exception message from a library.
+ */
+public final class ErrorHandling {
+    private static final System.Logger LOGGER = System.getLogger(ErrorHandling.class.getName());
+
+    private ErrorHandling() {
+    }
+
+    /**
+     * Registers the error handlers on a routing.
+     *
+     * @param routing routing builder
+     */
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ProblemException.class, (req, res, e) -> send(req, res, e.problem()))
+                .error(NotFoundException.class, (req, res, e) -> send(req, res, notFound()))
+                .error(HttpException.class, (req, res, e) -> send(req, res, forStatus(e.status())))
+                .error(DbClientException.class, ErrorHandling::databaseError)
+                .error(Exception.class, ErrorHandling::unexpected);
+    }
+
+    /**
+     * Sends a problem as the response.
+     *
+     * @param req     request (its path becomes the problem's {@code instance})
+     * @param res     response
+     * @param problem problem to send
+     */
+    public static void send(ServerRequest req, ServerResponse res, Problem problem) {
+        Problem answer = problem.at(req.path().absolute().path());
+        res.status(answer.status());
+        res.headers().contentType(Problem.MEDIA_TYPE);
+        res.send(answer.toJson());
+    }
+
+    /**
+     * JSON answers for errors the server detects before a request reaches the routing.
+     *
+     * @return direct handlers for every event type
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        DirectHandler handler = (request, eventType, status, headers, message) -> DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE.text())
+                .entity(forStatus(status).toJson())
+                .keepAlive(eventType.keepAlive())
+                .build();
+        for (EventType type : EventType.values()) {
+            builder.addHandler(type, handler);
+        }
+        return builder.build();
+    }
+
+    /**
+     * The problem for a path that matches no endpoint.
+     *
+     * @return 404 problem
+     */
+    public static Problem notFound() {
+        return Problem.of("not-found", Status.NOT_FOUND_404, "Not found", "No resource exists at this path.");
+    }
+
+    /**
+     * A generic problem for an HTTP status, used where the server itself rejects a request.
+     *
+     * @param status HTTP status
+     * @return the problem
+     */
+    static Problem forStatus(Status status) {
+        return switch (status.code()) {
+            case 400 -> Problem.of("bad-request", status, "Bad request", "The request could not be understood.");
+            case 404 -> notFound();
+            case 405 -> Problem.of("method-not-allowed", status, "Method not allowed",
+                                   "This method is not supported on this path.");
+            case 413 -> Problem.of("payload-too-large", status, "Payload too large",
+                                   "The request body exceeds the configured limit (server.max-payload-size).");
+            case 414 -> Problem.of("uri-too-long", status, "URI too long", "The request URI is too long.");
+            case 431 -> Problem.of("headers-too-large", status, "Request headers too large",
+                                   "The request headers exceed the configured limit.");
+            case 505 -> Problem.of("http-version-not-supported", status, "HTTP version not supported",
+                                   "Use HTTP/1.1 or HTTP/2.");
+            default -> status.code() >= 500
+                    ? internalError()
+                    : Problem.of("http-" + status.code(), status, status.reasonPhrase(), status.reasonPhrase() + ".");
+        };
+    }
+
+    private static Problem internalError() {
+        return Problem.of("internal-error", Status.INTERNAL_SERVER_ERROR_500, "Internal server error",
+                          "The service failed to answer; the error is logged.");
+    }
+
+    private static void databaseError(ServerRequest req, ServerResponse res, DbClientException e) {
+        if (DatabaseErrors.isUnavailable(e)) {
+            // An outage is an operational condition, not a bug: one line, no stack trace.
+            LOGGER.log(Level.WARNING, () -> "Database unavailable for " + req.prologue().method().text() + " "
+                    + req.path().path() + ": " + DatabaseErrors.describe(e));
+            res.header(HeaderNames.RETRY_AFTER, "2");
+            send(req, res, Problem.of("database-unavailable", Status.SERVICE_UNAVAILABLE_503,
+                                      "Service unavailable", "The database is not reachable; retry later."));
+        } else {
+            unexpected(req, res, e);
+        }
+    }
+
+    private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
+        LOGGER.log(Level.ERROR, "Unexpected failure of " + req.prologue().method().text() + " " + req.path().path(), e);
+        send(req, res, internalError());
+    }
+}

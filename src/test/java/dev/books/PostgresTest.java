@@ -1,0 +1,40 @@
+package dev.books;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Marks a test class that needs the test PostgreSQL server ({@code BOOKS_TEST_PG_URL}).
+ *
+ * <p>When it is not configured the class is skipped with a reason, except under CI ({@code CI=true}), where it runs
+ * and fails: there the PostgreSQL run is mandatory.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@ExtendWith(PostgresTest.Condition.class)
+public @interface PostgresTest {
+
+    /** Enables the class when PostgreSQL is configured or when running under CI. */
+    final class Condition implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            if (TestDatabase.PostgresServer.isConfigured()) {
+                return ConditionEvaluationResult.enabled("PostgreSQL configured");
+            }
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                return ConditionEvaluationResult.enabled("CI=true: the PostgreSQL tests are mandatory and will fail "
+                                                                 + "without BOOKS_TEST_PG_URL");
+            }
+            return ConditionEvaluationResult.disabled("PostgreSQL tests skipped: set BOOKS_TEST_PG_URL (e.g. "
+                                                              + "jdbc:postgresql://127.0.0.1:5432/postgres) to run "
+                                                              + "them");
+        }
+    }
+}

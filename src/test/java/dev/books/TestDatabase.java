@@ -1,0 +1,183 @@
+package dev.books;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.books.db.Database;
+import dev.books.db.DatabaseConfig;
+import io.helidon.config.Config;
+
+/**
+ * A database of its own for one test class: an in-memory H2 database, or a new database created on the
+ * PostgreSQL server named by {@code BOOKS_TEST_PG_URL} and dropped again on {@link #close()}.
+ */
+public final class TestDatabase implements AutoCloseable {
+    private static final Pattern PG_URL = Pattern.compile("(jdbc:postgresql://[^/?]+/)([^?]*)(\\?.*)?");
+
+    private final String url;
+    private final String username;
+    private final String password;
+    private final String dropName;
+    private Database database;
+
+    private TestDatabase(String url, String username, String password, String dropName) {
+        this.url = url;
+        this.username = username;
+        this.password = password;
+        this.dropName = dropName;
+    }
+
+    /**
+     * A new in-memory H2 database in PostgreSQL mode, as the service uses by default.
+     *
+     * @return the database
+     */
+    public static TestDatabase h2() {
+        String name = "test_" + UUID.randomUUID().toString().replace("-", "");
+        return new TestDatabase(DatabaseConfig.EMBEDDED_URL.replace("mem:books", "mem:" + name), "", "", null);
+    }
+
+    /**
+     * A new, empty database on the test PostgreSQL server.
+     *
+     * @return the database
+     */
+    public static TestDatabase postgres() {
+        PostgresServer server = PostgresServer.configured();
+        String name = "books_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+                .toLowerCase(Locale.ROOT);
+        server.execute("CREATE DATABASE " + name);
+        return new TestDatabase(server.urlOf(name), server.username(), server.password(), name);
+    }
+
+    /**
+     * Settings pointing at this database.
+     *
+     * @param sampleData whether migrations insert the sample books
+     * @return settings
+     */
+    public DatabaseConfig config(boolean sampleData) {
+        return new DatabaseConfig(url, username, password, false, 4, Duration.ofSeconds(2), Duration.ofSeconds(1),
+                                  Duration.ofMinutes(30), Duration.ofMinutes(10), sampleData);
+    }
+
+    /**
+     * Starts the service's database layer (pool, migrations with sample data) on this database.
+     *
+     * @return the started database, closed by {@link #close()}
+     */
+    public Database start() {
+        database = Database.start(config(true), Config.create().get("db.statements"));
+        return database;
+    }
+
+    /**
+     * JDBC URL of this database.
+     *
+     * @return URL
+     */
+    public String url() {
+        return url;
+    }
+
+    /**
+     * Opens a plain JDBC connection, to look at the data behind the service's back.
+     *
+     * @return connection
+     * @throws SQLException when it fails
+     */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, username, password);
+    }
+
+    @Override
+    public void close() {
+        if (database != null) {
+            database.close();
+        }
+        if (dropName != null) {
+            PostgresServer.configured().execute("DROP DATABASE IF EXISTS " + dropName + " WITH (FORCE)");
+        } else {
+            try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+                statement.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * The PostgreSQL server the tests use, from {@code BOOKS_TEST_PG_URL}, {@code BOOKS_TEST_PG_USER} and
+     * {@code BOOKS_TEST_PG_PASSWORD}.
+     *
+     * @param adminUrl JDBC URL of a database on it the test user may connect to (and create databases from)
+     * @param username user, needs CREATEDB
+     * @param password password
+     */
+    public record PostgresServer(String adminUrl, String username, String password) {
+        /** Environment variable naming the test server. */
+        public static final String URL_VARIABLE = "BOOKS_TEST_PG_URL";
+
+        /**
+         * Whether a test PostgreSQL is configured.
+         *
+         * @return {@code true} if {@code BOOKS_TEST_PG_URL} is set
+         */
+        public static boolean isConfigured() {
+            String url = System.getenv(URL_VARIABLE);
+            return url != null && !url.isBlank();
+        }
+
+        /**
+         * The configured server.
+         *
+         * @return server
+         * @throws IllegalStateException when none is configured
+         */
+        public static PostgresServer configured() {
+            if (!isConfigured()) {
+                throw new IllegalStateException(URL_VARIABLE + " is not set (e.g. "
+                        + "jdbc:postgresql://127.0.0.1:5432/postgres); it is required when CI=true");
+            }
+            String user = System.getenv().getOrDefault("BOOKS_TEST_PG_USER", "postgres");
+            String password = System.getenv().getOrDefault("BOOKS_TEST_PG_PASSWORD", "");
+            return new PostgresServer(System.getenv(URL_VARIABLE).strip(), user, password);
+        }
+
+        /**
+         * URL of another database on this server.
+         *
+         * @param database database name
+         * @return URL
+         */
+        public String urlOf(String database) {
+            Matcher matcher = PG_URL.matcher(adminUrl);
+            if (!matcher.matches()) {
+                throw new IllegalStateException(URL_VARIABLE + " must look like jdbc:postgresql://host:port/db: "
+                                                        + adminUrl);
+            }
+            return matcher.group(1) + database + (matcher.group(3) == null ? "" : matcher.group(3));
+        }
+
+        /**
+         * Runs one administrative statement.
+         *
+         * @param sql statement
+         */
+        public void execute(String sql) {
+            try (Connection connection = DriverManager.getConnection(adminUrl, username, password);
+                    Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException("PostgreSQL at " + adminUrl + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+}
