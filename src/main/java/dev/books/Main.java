@@ -25,8 +25,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 public final class Main {
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
 
-    private Main() {
-    }
+    private Main() {}
 
     /**
      * Starts the service.
@@ -46,13 +45,15 @@ public final class Main {
             return;
         }
         AtomicBoolean stopping = new AtomicBoolean();
-        // Our own shutdown hook instead of Helidon's, to order the steps: not-ready, drain, close the pool.
-        WebServerConfig.Builder builder = WebServer.builder().config(config.get("server")).shutdownHook(false);
+        // The server stops from our shutdown handler (below), to order the steps: not-ready, drain, close the pool.
+        WebServerConfig.Builder builder =
+                WebServer.builder().config(config.get("server")).shutdownHook(false);
         setup(builder, config, database, stopping);
         WebServer server = builder.build().start();
-        Duration shutdownDelay = config.get("books.shutdown-delay").as(Duration.class).orElse(Duration.ZERO);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, database, stopping, shutdownDelay),
-                                                        "books-shutdown"));
+        Duration shutdownDelay =
+                config.get("books.shutdown-delay").as(Duration.class).orElse(Duration.ZERO);
+        // Helidon's shutdown hook runs our handler and keeps logging alive until it is done (JDK-8161253).
+        io.helidon.Main.addShutdownHandler(() -> stop(server, database, stopping, shutdownDelay));
         LOGGER.log(Level.INFO, "books is up: http://localhost:" + server.port() + "/books");
     }
 
@@ -63,7 +64,8 @@ public final class Main {
      * @return settings
      */
     public static DatabaseConfig databaseConfig(Config config) {
-        return DatabaseConfig.create(config.get("db"), config.get("books.sample-data").asBoolean().orElse(true));
+        return DatabaseConfig.create(
+                config.get("db"), config.get("books.sample-data").asBoolean().orElse(true));
     }
 
     /**
@@ -77,9 +79,11 @@ public final class Main {
      */
     public static void setup(WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {
         Config books = config.get("books");
-        BookService bookService = new BookService(new BookRepository(database.dbClient()),
-                                                  books.get("page-size").asInt().orElse(100),
-                                                  books.get("max-page-size").asInt().orElse(1000));
+        BookService bookService = new BookService(
+                new BookRepository(database.dbClient()),
+                books.get("page-size").asInt().orElse(100),
+                books.get("max-page-size").asInt().orElse(1000),
+                database::migrated);
         HealthObserver health = HealthObserver.builder()
                 .details(true)
                 .useSystemServices(false)

@@ -29,12 +29,12 @@ public @interface PostgresTest {
                 return ConditionEvaluationResult.enabled("PostgreSQL configured");
             }
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                return ConditionEvaluationResult.enabled("CI=true: the PostgreSQL tests are mandatory and will fail "
-                                                                 + "without BOOKS_TEST_PG_URL");
+                return ConditionEvaluationResult.enabled(
+                        "CI=true: the PostgreSQL tests are mandatory and will fail " + "without BOOKS_TEST_PG_URL");
             }
             return ConditionEvaluationResult.disabled("PostgreSQL tests skipped: set BOOKS_TEST_PG_URL (e.g. "
-                                                              + "jdbc:postgresql://127.0.0.1:5432/postgres) to run "
-                                                              + "them");
+                    + "jdbc:postgresql://127.0.0.1:5432/postgres) to run "
+                    + "them");
         }
     }
 }

@@ -51,8 +51,8 @@ public final class TestDatabase implements AutoCloseable {
      */
     public static TestDatabase postgres() {
         PostgresServer server = PostgresServer.configured();
-        String name = "books_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
-                .toLowerCase(Locale.ROOT);
+        String name = "books_test_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         server.execute("CREATE DATABASE " + name);
         return new TestDatabase(server.urlOf(name), server.username(), server.password(), name);
     }
@@ -64,8 +64,53 @@ public final class TestDatabase implements AutoCloseable {
      * @return settings
      */
     public DatabaseConfig config(boolean sampleData) {
-        return new DatabaseConfig(url, username, password, false, 4, Duration.ofSeconds(2), Duration.ofSeconds(1),
-                                  Duration.ofMinutes(30), Duration.ofMinutes(10), sampleData);
+        return new DatabaseConfig(
+                url,
+                username,
+                password,
+                false,
+                4,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(30),
+                Duration.ofMinutes(10),
+                sampleData);
+    }
+
+    /**
+     * Settings reaching this database through another port on 127.0.0.1 (a {@link TcpProxy}).
+     *
+     * @param port local port forwarding to the database server
+     * @return settings with sample data
+     */
+    public DatabaseConfig configThrough(int port) {
+        DatabaseConfig direct = config(true);
+        String proxied =
+                direct.url().replaceFirst("^jdbc:postgresql://[^/]+/", "jdbc:postgresql://127.0.0.1:" + port + "/");
+        return new DatabaseConfig(
+                proxied,
+                direct.username(),
+                direct.password(),
+                false,
+                direct.maxPoolSize(),
+                direct.connectionTimeout(),
+                direct.validationTimeout(),
+                direct.maxLifetime(),
+                direct.idleTimeout(),
+                true);
+    }
+
+    /**
+     * Host and port of the PostgreSQL server of this database.
+     *
+     * @return for example {@code 127.0.0.1:5432}
+     */
+    public String hostAndPort() {
+        Matcher matcher = Pattern.compile("jdbc:postgresql://([^/]+)/.*").matcher(url);
+        if (!matcher.matches()) {
+            throw new IllegalStateException("Not a PostgreSQL URL: " + url);
+        }
+        return matcher.group(1).contains(":") ? matcher.group(1) : matcher.group(1) + ":5432";
     }
 
     /**
@@ -75,6 +120,9 @@ public final class TestDatabase implements AutoCloseable {
      */
     public Database start() {
         database = Database.start(config(true), Config.create().get("db.statements"));
+        if (!database.awaitMigrated(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("Test database was not migrated within 60 s: " + url);
+        }
         return database;
     }
 
@@ -105,7 +153,8 @@ public final class TestDatabase implements AutoCloseable {
         if (dropName != null) {
             PostgresServer.configured().execute("DROP DATABASE IF EXISTS " + dropName + " WITH (FORCE)");
         } else {
-            try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            try (Connection connection = connect();
+                    Statement statement = connection.createStatement()) {
                 statement.execute("SHUTDOWN");
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
@@ -160,8 +209,8 @@ public final class TestDatabase implements AutoCloseable {
         public String urlOf(String database) {
             Matcher matcher = PG_URL.matcher(adminUrl);
             if (!matcher.matches()) {
-                throw new IllegalStateException(URL_VARIABLE + " must look like jdbc:postgresql://host:port/db: "
-                                                        + adminUrl);
+                throw new IllegalStateException(
+                        URL_VARIABLE + " must look like jdbc:postgresql://host:port/db: " + adminUrl);
             }
             return matcher.group(1) + database + (matcher.group(3) == null ? "" : matcher.group(3));
         }

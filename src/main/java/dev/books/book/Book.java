@@ -18,10 +18,11 @@ public record Book(long id, String title, String author, int year, int version) 
      * @return the changed book, with the same id and version
      */
     public Book with(BookChanges changes) {
-        return new Book(id,
-                        changes.title() != null ? changes.title() : title,
-                        changes.author() != null ? changes.author() : author,
-                        changes.year() != null ? changes.year() : year,
-                        version);
+        return new Book(
+                id,
+                changes.title() != null ? changes.title() : title,
+                changes.author() != null ? changes.author() : author,
+                changes.year() != null ? changes.year() : year,
+                version);
     }
 }

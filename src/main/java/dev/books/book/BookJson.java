@@ -35,23 +35,23 @@ import io.helidon.http.Status;
 final class BookJson {
     /** Longest accepted title or author, in UTF-16 code units (the database column is at least this wide). */
     static final int MAX_TEXT_LENGTH = 500;
+
     static final int MIN_YEAR = -9999;
     static final int MAX_YEAR = 9999;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                                           .maxNestingDepth(32)
-                                           .maxNumberLength(64)
-                                           .maxStringLength(64 * 1024)
-                                           .build())
+                    .maxNestingDepth(32)
+                    .maxNumberLength(64)
+                    .maxStringLength(64 * 1024)
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private BookJson() {
-    }
+    private BookJson() {}
 
     /**
      * Reads the body of {@code POST /books}.
@@ -180,8 +180,9 @@ final class BookJson {
         } catch (StreamConstraintsException e) {
             throw malformed("The JSON nests too deeply or holds a number or string that is too long.");
         } catch (JsonProcessingException e) {
-            throw malformed("The body is not valid JSON (at line " + e.getLocation().getLineNr() + ", column "
-                                    + e.getLocation().getColumnNr() + ").");
+            throw malformed(
+                    "The body is not valid JSON (at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ").");
         } catch (IOException e) {
             throw malformed("The body could not be read as JSON.");
         }
@@ -198,8 +199,8 @@ final class BookJson {
         return members;
     }
 
-    private static String requiredText(Map<String, JsonNode> members, String name, List<FieldError> errors,
-                                       List<FieldError> missing) {
+    private static String requiredText(
+            Map<String, JsonNode> members, String name, List<FieldError> errors, List<FieldError> missing) {
         JsonNode node = members.remove(name);
         if (node == null || node.isNull()) {
             missing.add(new FieldError(name, "is required"));
@@ -294,6 +295,7 @@ final class BookJson {
 
     private static ProblemException invalid(String title, String detail, List<FieldError> errors) {
         String slug = title.equals("Missing data") ? "missing-data" : "invalid-data";
-        return new ProblemException(Problem.of(slug, Status.BAD_REQUEST_400, title, detail).withErrors(errors));
+        return new ProblemException(
+                Problem.of(slug, Status.BAD_REQUEST_400, title, detail).withErrors(errors));
     }
 }

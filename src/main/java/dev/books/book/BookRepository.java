@@ -43,7 +43,10 @@ public final class BookRepository {
      * @return the books
      */
     public List<Book> list(long after, int limit) {
-        return db.execute().namedQuery("list-books", after, limit).map(BookRepository::book).toList();
+        return db.execute()
+                .namedQuery("list-books", after, limit)
+                .map(BookRepository::book)
+                .toList();
     }
 
     /**
@@ -75,8 +78,8 @@ public final class BookRepository {
      * @return the stored book with its incremented version, or empty if the book changed or vanished meanwhile
      */
     public Optional<Book> update(Book book) {
-        long count = db.execute().namedUpdate("update-book", book.title(), book.author(), book.year(),
-                                               book.id(), book.version());
+        long count = db.execute()
+                .namedUpdate("update-book", book.title(), book.author(), book.year(), book.id(), book.version());
         if (count == 0) {
             return Optional.empty();
         }
@@ -105,11 +108,12 @@ public final class BookRepository {
     }
 
     private static Book book(DbRow row) {
-        return new Book(number(row.column(1)),
-                        (String) row.column(2).get(),
-                        (String) row.column(3).get(),
-                        (int) number(row.column(4)),
-                        (int) number(row.column(5)));
+        return new Book(
+                number(row.column(1)),
+                (String) row.column(2).get(),
+                (String) row.column(3).get(),
+                (int) number(row.column(4)),
+                (int) number(row.column(5)));
     }
 
     private static long number(DbColumn column) {

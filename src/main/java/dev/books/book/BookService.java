@@ -1,8 +1,10 @@
 package dev.books.book;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import dev.books.http.ErrorHandling;
 import dev.books.http.Problem;
@@ -24,12 +26,14 @@ import io.helidon.webserver.http.ServerResponse;
 public final class BookService implements HttpService {
     /** How often a PUT or DELETE re-reads a book that another request changed between its read and its write. */
     private static final int MAX_ATTEMPTS = 10;
+
     private static final HeaderName IF_MATCH = HeaderNames.IF_MATCH;
     private static final HeaderName IF_NONE_MATCH = HeaderNames.IF_NONE_MATCH;
 
     private final BookRepository books;
     private final int pageSize;
     private final int maxPageSize;
+    private final BooleanSupplier databaseReady;
 
     /**
      * Creates the service.
@@ -37,22 +41,34 @@ public final class BookService implements HttpService {
      * @param books       repository
      * @param pageSize    default page size of {@code GET /books}
      * @param maxPageSize largest page size a client may ask for
+     * @param databaseReady whether the database schema is migrated; until then every request gets 503
      */
-    public BookService(BookRepository books, int pageSize, int maxPageSize) {
+    public BookService(BookRepository books, int pageSize, int maxPageSize, BooleanSupplier databaseReady) {
         this.books = books;
         this.pageSize = pageSize;
         this.maxPageSize = maxPageSize;
+        this.databaseReady = databaseReady;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/", this::list)
+        rules.any(this::requireDatabase)
+                .get("/", this::list)
                 .post("/", this::create)
                 .any("/", methodNotAllowed("GET, POST"))
                 .get("/{id}", this::get)
                 .put("/{id}", this::update)
                 .delete("/{id}", this::delete)
                 .any("/{id}", methodNotAllowed("GET, PUT, DELETE"));
+    }
+
+    private void requireDatabase(ServerRequest req, ServerResponse res) {
+        if (!databaseReady.getAsBoolean()) {
+            // Before migrations have run the tables may not exist: answer as for any database outage.
+            res.header(HeaderNames.RETRY_AFTER, "2");
+            throw new ProblemException(ErrorHandling.databaseUnavailable());
+        }
+        res.next();
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -70,7 +86,8 @@ public final class BookService implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Book book = books.find(id(req)).orElseThrow(BookService::bookNotFound);
-        EntityTags ifNoneMatch = EntityTags.parse(req.headers().value(IF_NONE_MATCH).orElse(null));
+        EntityTags ifNoneMatch =
+                EntityTags.parse(req.headers().value(IF_NONE_MATCH).orElse(null));
         res.header(HeaderNames.ETAG, EntityTags.of(book));
         if (ifNoneMatch != null && ifNoneMatch.matchesWeakly(book.version())) {
             res.status(Status.NOT_MODIFIED_304).send();
@@ -130,35 +147,49 @@ public final class BookService implements HttpService {
     private static void requireMatch(EntityTags ifMatch, Integer expectedVersion, Book current) {
         if ((ifMatch != null && !ifMatch.matchesStrongly(current.version()))
                 || (expectedVersion != null && expectedVersion != current.version())) {
-            throw new ProblemException(Problem.of("precondition-failed", Status.PRECONDITION_FAILED_412,
-                                                  "Precondition failed",
-                                                  "The book has changed: its current ETag is " + EntityTags.of(current)
-                                                          + ". Read it again and retry."));
+            throw new ProblemException(Problem.of(
+                    "precondition-failed",
+                    Status.PRECONDITION_FAILED_412,
+                    "Precondition failed",
+                    "The book has changed: its current ETag is " + EntityTags.of(current)
+                            + ". Read it again and retry."));
         }
     }
 
     private static byte[] jsonBody(ServerRequest req) {
         Optional<HttpMediaType> contentType = req.headers().contentType();
         if (contentType.isEmpty() || !isJson(contentType.get())) {
-            throw new ProblemException(Problem.of("unsupported-media-type", Status.UNSUPPORTED_MEDIA_TYPE_415,
-                                                  "Unsupported media type",
-                                                  "Send the body as application/json (UTF-8)."));
+            throw new ProblemException(Problem.of(
+                    "unsupported-media-type",
+                    Status.UNSUPPORTED_MEDIA_TYPE_415,
+                    "Unsupported media type",
+                    "Send the body as application/json (UTF-8)."));
         }
         return req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
     }
 
     private static boolean isJson(HttpMediaType type) {
         boolean json = type.mediaType().type().equals("application")
-                && (type.mediaType().subtype().equals("json") || type.mediaType().subtype().endsWith("+json"));
-        return json && type.charset().map(cs -> cs.equalsIgnoreCase(StandardCharsets.UTF_8.name())).orElse(true);
+                && (type.mediaType().subtype().equals("json")
+                        || type.mediaType().subtype().endsWith("+json"));
+        return json && type.charset().map(BookService::isUtf8).orElse(true);
+    }
+
+    private static boolean isUtf8(String charset) {
+        try {
+            return Charset.forName(charset).equals(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // Unknown or illegal charset name.
+            return false;
+        }
     }
 
     private static long id(ServerRequest req) {
         String raw = req.path().pathParameters().get("id");
         long id = parsePositive(raw);
         if (id < 1) {
-            throw new ProblemException(Problem.of("invalid-id", Status.BAD_REQUEST_400, "Invalid id",
-                                                  "A book id is a positive integer."));
+            throw new ProblemException(
+                    Problem.of("invalid-id", Status.BAD_REQUEST_400, "Invalid id", "A book id is a positive integer."));
         }
         return id;
     }
@@ -170,9 +201,11 @@ public final class BookService implements HttpService {
         }
         long value = parsePositive(raw.get());
         if (value < min || value > max) {
-            throw new ProblemException(Problem.of("invalid-query", Status.BAD_REQUEST_400, "Invalid query",
-                                                  "Query parameter '" + name + "' must be an integer from " + min
-                                                          + " to " + max + "."));
+            throw new ProblemException(Problem.of(
+                    "invalid-query",
+                    Status.BAD_REQUEST_400,
+                    "Invalid query",
+                    "Query parameter '" + name + "' must be an integer from " + min + " to " + max + "."));
         }
         return value;
     }
@@ -202,20 +235,24 @@ public final class BookService implements HttpService {
     private static Handler methodNotAllowed(String allowed) {
         return (req, res) -> {
             res.header(HeaderNames.ALLOW, allowed);
-            ErrorHandling.send(req, res, Problem.of("method-not-allowed", Status.METHOD_NOT_ALLOWED_405,
-                                                    "Method not allowed",
-                                                    req.prologue().method().text() + " is not supported here; use "
-                                                            + allowed + "."));
+            ErrorHandling.send(
+                    req,
+                    res,
+                    Problem.of(
+                            "method-not-allowed",
+                            Status.METHOD_NOT_ALLOWED_405,
+                            "Method not allowed",
+                            req.prologue().method().text() + " is not supported here; use " + allowed + "."));
         };
     }
 
     private static ProblemException bookNotFound() {
-        return new ProblemException(Problem.of("book-not-found", Status.NOT_FOUND_404, "Book not found",
-                                               "No book has this id."));
+        return new ProblemException(
+                Problem.of("book-not-found", Status.NOT_FOUND_404, "Book not found", "No book has this id."));
     }
 
     private static ProblemException busy() {
-        return new ProblemException(Problem.of("conflict", Status.CONFLICT_409, "Conflict",
-                                               "The book is being changed by other requests; retry."));
+        return new ProblemException(Problem.of(
+                "conflict", Status.CONFLICT_409, "Conflict", "The book is being changed by other requests; retry."));
     }
 }

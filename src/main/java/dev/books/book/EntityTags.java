@@ -77,6 +77,5 @@ record EntityTags(boolean any, List<Tag> tags) {
      * @param value opaque value without quotes
      * @param weak  whether it was marked weak
      */
-    record Tag(String value, boolean weak) {
-    }
+    record Tag(String value, boolean weak) {}
 }

@@ -7,5 +7,4 @@ package dev.books.book;
  * @param author author
  * @param year   year of publication
  */
-public record NewBook(String title, String author, int year) {
-}
+public record NewBook(String title, String author, int year) {}

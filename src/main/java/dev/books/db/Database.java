@@ -53,9 +53,11 @@ public final class Database implements AutoCloseable {
      */
     public static Database start(DatabaseConfig config, Config statements) {
         if (config.embedded()) {
-            LOGGER.log(Level.WARNING, "No database configured (db.url / DB_URL is empty): using an embedded in-memory "
-                    + "H2 database. Data will NOT survive a restart. To keep data, point the service at PostgreSQL, "
-                    + "e.g. DB_URL=jdbc:postgresql://localhost:5432/books DB_USERNAME=books DB_PASSWORD_FILE=/path/to/file");
+            LOGGER.log(
+                    Level.WARNING,
+                    "No database configured (db.url / DB_URL is empty): using an embedded in-memory "
+                            + "H2 database. Data will NOT survive a restart. To keep data, point the service at PostgreSQL, "
+                            + "e.g. DB_URL=jdbc:postgresql://localhost:5432/books DB_USERNAME=books DB_PASSWORD_FILE=/path/to/file");
         } else {
             LOGGER.log(Level.INFO, () -> "Using database " + config.safeUrl());
         }
@@ -115,6 +117,25 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Waits until the schema is migrated, for callers that must not start before (tests, tools).
+     *
+     * @param timeout how long to wait
+     * @return whether the database is migrated
+     */
+    public boolean awaitMigrated(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!migrated && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return migrated;
+            }
+        }
+        return migrated;
+    }
+
+    /**
      * Readiness check: the database answers within the pool's connection time-out plus the validation time-out.
      *
      * @return health check named {@code db}
@@ -140,10 +161,16 @@ public final class Database implements AutoCloseable {
 
     HealthCheckResponse check() {
         if (closed) {
-            return HealthCheckResponse.builder().status(false).detail("reason", "closed").build();
+            return HealthCheckResponse.builder()
+                    .status(false)
+                    .detail("reason", "closed")
+                    .build();
         }
         if (!migrated) {
-            return HealthCheckResponse.builder().status(false).detail("reason", notReadyReason).build();
+            return HealthCheckResponse.builder()
+                    .status(false)
+                    .detail("reason", notReadyReason)
+                    .build();
         }
         long started = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
@@ -184,8 +211,9 @@ public final class Database implements AutoCloseable {
                 throw new IllegalStateException("Database migration failed: " + DatabaseErrors.describe(e), e);
             }
             notReadyReason = DatabaseErrors.describe(e);
-            LOGGER.log(Level.WARNING, "Database not reachable, will retry (readiness is DOWN until then): "
-                    + notReadyReason);
+            LOGGER.log(
+                    Level.WARNING,
+                    "Database not reachable, will retry (readiness is DOWN until then): " + notReadyReason);
             return false;
         }
     }

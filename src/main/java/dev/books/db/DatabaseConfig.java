@@ -22,16 +22,17 @@ import io.helidon.config.Config;
  * @param idleTimeout       how long an idle connection above the minimum is kept
  * @param sampleData        whether a fresh database gets the two sample books
  */
-public record DatabaseConfig(String url,
-                             String username,
-                             String password,
-                             boolean embedded,
-                             int maxPoolSize,
-                             Duration connectionTimeout,
-                             Duration validationTimeout,
-                             Duration maxLifetime,
-                             Duration idleTimeout,
-                             boolean sampleData) {
+public record DatabaseConfig(
+        String url,
+        String username,
+        String password,
+        boolean embedded,
+        int maxPoolSize,
+        Duration connectionTimeout,
+        Duration validationTimeout,
+        Duration maxLifetime,
+        Duration idleTimeout,
+        boolean sampleData) {
 
     /** URL of the zero-setup database: in memory, PostgreSQL dialect, kept until the JVM exits. */
     public static final String EMBEDDED_URL = "jdbc:h2:mem:books;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
@@ -49,16 +50,17 @@ public record DatabaseConfig(String url,
         String url = db.get("url").asString().orElse("").strip();
         boolean embedded = url.isEmpty();
         Config pool = db.get("pool");
-        return new DatabaseConfig(embedded ? EMBEDDED_URL : url,
-                                  db.get("username").asString().orElse(""),
-                                  password(db),
-                                  embedded,
-                                  pool.get("maximum-size").asInt().orElse(10),
-                                  pool.get("connection-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
-                                  pool.get("validation-timeout").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                                  pool.get("max-lifetime").as(Duration.class).orElse(Duration.ofMinutes(30)),
-                                  pool.get("idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(10)),
-                                  sampleData);
+        return new DatabaseConfig(
+                embedded ? EMBEDDED_URL : url,
+                db.get("username").asString().orElse(""),
+                password(db),
+                embedded,
+                pool.get("maximum-size").asInt().orElse(10),
+                pool.get("connection-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
+                pool.get("validation-timeout").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                pool.get("max-lifetime").as(Duration.class).orElse(Duration.ofMinutes(30)),
+                pool.get("idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(10)),
+                sampleData);
     }
 
     /**
@@ -74,9 +76,12 @@ public record DatabaseConfig(String url,
         try {
             content = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {
-            throw new IllegalStateException("Cannot read the database password file " + file
-                    + " (db.password-file / DB_PASSWORD_FILE): " + e.getClass().getSimpleName()
-                    + ". Check that it exists and that the service's user may read it.", e);
+            throw new IllegalStateException(
+                    "Cannot read the database password file " + file
+                            + " (db.password-file / DB_PASSWORD_FILE): "
+                            + e.getClass().getSimpleName()
+                            + ". Check that it exists and that the service's user may read it.",
+                    e);
         }
         if (content.endsWith("\r\n")) {
             return content.substring(0, content.length() - 2);
@@ -107,7 +112,8 @@ public record DatabaseConfig(String url,
     /** Leaves the password out, so logging the settings cannot leak it. */
     @Override
     public String toString() {
-        return "DatabaseConfig[url=" + safeUrl() + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
-                + ", maxPoolSize=" + maxPoolSize + ", connectionTimeout=" + connectionTimeout + "]";
+        return "DatabaseConfig[url=" + safeUrl() + ", username=" + username + ", password="
+                + (password.isEmpty() ? "" : "***") + ", maxPoolSize=" + maxPoolSize + ", connectionTimeout="
+                + connectionTimeout + "]";
     }
 }

@@ -8,8 +8,7 @@ import java.sql.SQLTransientConnectionException;
  * Tells a database outage (answered with 503, retried by clients) from any other database error (a bug, 500).
  */
 public final class DatabaseErrors {
-    private DatabaseErrors() {
-    }
+    private DatabaseErrors() {}
 
     /**
      * Whether a failure means the database cannot be reached or refuses work for now.

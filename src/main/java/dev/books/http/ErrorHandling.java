@@ -23,8 +23,7 @@ import io.helidon.webserver.http.ServerResponse;
 public final class ErrorHandling {
     private static final System.Logger LOGGER = System.getLogger(ErrorHandling.class.getName());
 
-    private ErrorHandling() {
-    }
+    private ErrorHandling() {}
 
     /**
      * Registers the error handlers on a routing.
@@ -60,13 +59,14 @@ public final class ErrorHandling {
      */
     public static DirectHandlers directHandlers() {
         DirectHandlers.Builder builder = DirectHandlers.builder();
-        DirectHandler handler = (request, eventType, status, headers, message) -> DirectHandler.TransportResponse.builder()
-                .status(status)
-                .headers(headers)
-                .header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE.text())
-                .entity(forStatus(status).toJson())
-                .keepAlive(eventType.keepAlive())
-                .build();
+        DirectHandler handler =
+                (request, eventType, status, headers, message) -> DirectHandler.TransportResponse.builder()
+                        .status(status)
+                        .headers(headers)
+                        .header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE.text())
+                        .entity(forStatus(status).toJson())
+                        .keepAlive(eventType.keepAlive())
+                        .build();
         for (EventType type : EventType.values()) {
             builder.addHandler(type, handler);
         }
@@ -92,41 +92,77 @@ public final class ErrorHandling {
         return switch (status.code()) {
             case 400 -> Problem.of("bad-request", status, "Bad request", "The request could not be understood.");
             case 404 -> notFound();
-            case 405 -> Problem.of("method-not-allowed", status, "Method not allowed",
-                                   "This method is not supported on this path.");
-            case 413 -> Problem.of("payload-too-large", status, "Payload too large",
-                                   "The request body exceeds the configured limit (server.max-payload-size).");
+            case 405 ->
+                Problem.of(
+                        "method-not-allowed",
+                        status,
+                        "Method not allowed",
+                        "This method is not supported on this path.");
+            case 413 ->
+                Problem.of(
+                        "payload-too-large",
+                        status,
+                        "Payload too large",
+                        "The request body exceeds the configured limit (server.max-payload-size).");
             case 414 -> Problem.of("uri-too-long", status, "URI too long", "The request URI is too long.");
-            case 431 -> Problem.of("headers-too-large", status, "Request headers too large",
-                                   "The request headers exceed the configured limit.");
-            case 505 -> Problem.of("http-version-not-supported", status, "HTTP version not supported",
-                                   "Use HTTP/1.1 or HTTP/2.");
-            default -> status.code() >= 500
-                    ? internalError()
-                    : Problem.of("http-" + status.code(), status, status.reasonPhrase(), status.reasonPhrase() + ".");
+            case 431 ->
+                Problem.of(
+                        "headers-too-large",
+                        status,
+                        "Request headers too large",
+                        "The request headers exceed the configured limit.");
+            case 505 ->
+                Problem.of(
+                        "http-version-not-supported", status, "HTTP version not supported", "Use HTTP/1.1 or HTTP/2.");
+            default ->
+                status.code() >= 500
+                        ? internalError()
+                        : Problem.of(
+                                "http-" + status.code(), status, status.reasonPhrase(), status.reasonPhrase() + ".");
         };
     }
 
+    /**
+     * The problem sent while the database cannot be used.
+     *
+     * @return 503 problem
+     */
+    public static Problem databaseUnavailable() {
+        return Problem.of(
+                "database-unavailable",
+                Status.SERVICE_UNAVAILABLE_503,
+                "Service unavailable",
+                "The database is not reachable; retry later.");
+    }
+
     private static Problem internalError() {
-        return Problem.of("internal-error", Status.INTERNAL_SERVER_ERROR_500, "Internal server error",
-                          "The service failed to answer; the error is logged.");
+        return Problem.of(
+                "internal-error",
+                Status.INTERNAL_SERVER_ERROR_500,
+                "Internal server error",
+                "The service failed to answer; the error is logged.");
     }
 
     private static void databaseError(ServerRequest req, ServerResponse res, DbClientException e) {
         if (DatabaseErrors.isUnavailable(e)) {
             // An outage is an operational condition, not a bug: one line, no stack trace.
-            LOGGER.log(Level.WARNING, () -> "Database unavailable for " + req.prologue().method().text() + " "
-                    + req.path().path() + ": " + DatabaseErrors.describe(e));
+            LOGGER.log(
+                    Level.WARNING,
+                    () -> "Database unavailable for " + req.prologue().method().text() + " "
+                            + req.path().absolute().path() + ": " + DatabaseErrors.describe(e));
             res.header(HeaderNames.RETRY_AFTER, "2");
-            send(req, res, Problem.of("database-unavailable", Status.SERVICE_UNAVAILABLE_503,
-                                      "Service unavailable", "The database is not reachable; retry later."));
+            send(req, res, databaseUnavailable());
         } else {
             unexpected(req, res, e);
         }
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
-        LOGGER.log(Level.ERROR, "Unexpected failure of " + req.prologue().method().text() + " " + req.path().path(), e);
+        LOGGER.log(
+                Level.ERROR,
+                "Unexpected failure of " + req.prologue().method().text() + " "
+                        + req.path().path(),
+                e);
         send(req, res, internalError());
     }
 }

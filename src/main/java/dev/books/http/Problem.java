@@ -24,8 +24,8 @@ import io.helidon.http.Status;
  * @param instance the request path the problem occurred on, or {@code null}
  * @param errors   offending request fields (validation problems only), never {@code null}
  */
-public record Problem(String type, Status status, String title, String detail, String instance,
-                      List<FieldError> errors) {
+public record Problem(
+        String type, Status status, String title, String detail, String instance, List<FieldError> errors) {
 
     /** Media type of problem details documents. */
     public static final HttpMediaType MEDIA_TYPE = HttpMediaType.create("application/problem+json");
@@ -112,6 +112,5 @@ public record Problem(String type, Status status, String title, String detail, S
      * @param field  member name
      * @param detail what is wrong with it
      */
-    public record FieldError(String field, String detail) {
-    }
+    public record FieldError(String field, String detail) {}
 }

@@ -132,7 +132,8 @@ abstract class BookApiContract {
 
     @Test
     void createReadUpdateDeleteFlow() {
-        Response created = api.post("/books", "{\"title\":\"Neuromancer\",\"author\":\"William Gibson\",\"year\":1984}");
+        Response created =
+                api.post("/books", "{\"title\":\"Neuromancer\",\"author\":\"William Gibson\",\"year\":1984}");
         assertThat(created.status(), is(201));
         long id = created.json().get("id").asLong();
 
@@ -177,8 +178,16 @@ abstract class BookApiContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"limit=0", "limit=1001", "limit=abc", "limit=-1", "after=-5", "after=x",
-            "limit=99999999999999999999999"})
+    @ValueSource(
+            strings = {
+                "limit=0",
+                "limit=1001",
+                "limit=abc",
+                "limit=-1",
+                "after=-5",
+                "after=x",
+                "limit=99999999999999999999999"
+            })
     void badPagingParametersAreRejected(String query) {
         assertProblem(api.get("/books?" + query), 400, "Invalid query");
     }
@@ -186,8 +195,15 @@ abstract class BookApiContract {
     // --- bad input -------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"{", "{\"title\": }", "not json", "{\"title\":\"a\"} trailing", "",
-            "{\"title\":\"a\",\"title\":\"b\",\"author\":\"c\",\"year\":1}"})
+    @ValueSource(
+            strings = {
+                "{",
+                "{\"title\": }",
+                "not json",
+                "{\"title\":\"a\"} trailing",
+                "",
+                "{\"title\":\"a\",\"title\":\"b\",\"author\":\"c\",\"year\":1}"
+            })
     void malformedJsonIsRejected(String body) {
         assertProblem(api.post("/books", body), 400, "Malformed JSON");
         long id = create();
@@ -205,24 +221,26 @@ abstract class BookApiContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":\"abc\"}",
-            "{\"title\":5,\"author\":\"Frank Herbert\",\"year\":1965}",
-            "{\"title\":\"Dune\",\"author\":true,\"year\":1965}",
-            "{\"title\":\"Dune\",\"author\":[\"a\"],\"year\":1965}",
-            "{\"title\":{\"x\":1},\"author\":\"Frank Herbert\",\"year\":1965}",
-            "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965.5}",
-            "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1e3}",
-            "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":99999999999999999999}",
-            "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":10000}",
-            "{\"title\":\"\",\"author\":\"Frank Herbert\",\"year\":1965}",
-            "{\"title\":\"   \",\"author\":\"Frank Herbert\",\"year\":1965}",
-            "{\"title\":\"Dune\",\"author\":\"Frank\\u0000Herbert\",\"year\":1965}",
-            "{\"title\":\"Du\\nne\",\"author\":\"Frank Herbert\",\"year\":1965}",
-            "{\"title\":\"\\ud800\",\"author\":\"Frank Herbert\",\"year\":1965}",
-            "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"isbn\":\"x\"}",
-            "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"id\":7}",
-            "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"version\":1}"})
+    @ValueSource(
+            strings = {
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":\"abc\"}",
+                "{\"title\":5,\"author\":\"Frank Herbert\",\"year\":1965}",
+                "{\"title\":\"Dune\",\"author\":true,\"year\":1965}",
+                "{\"title\":\"Dune\",\"author\":[\"a\"],\"year\":1965}",
+                "{\"title\":{\"x\":1},\"author\":\"Frank Herbert\",\"year\":1965}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965.5}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1e3}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":99999999999999999999}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":10000}",
+                "{\"title\":\"\",\"author\":\"Frank Herbert\",\"year\":1965}",
+                "{\"title\":\"   \",\"author\":\"Frank Herbert\",\"year\":1965}",
+                "{\"title\":\"Dune\",\"author\":\"Frank\\u0000Herbert\",\"year\":1965}",
+                "{\"title\":\"Du\\nne\",\"author\":\"Frank Herbert\",\"year\":1965}",
+                "{\"title\":\"\\ud800\",\"author\":\"Frank Herbert\",\"year\":1965}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"isbn\":\"x\"}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"id\":7}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"version\":1}"
+            })
     void invalidMembersAreRejectedOnCreate(String body) {
         int before = api.get("/books?limit=1000").json().size();
 
@@ -234,9 +252,20 @@ abstract class BookApiContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"year\":\"abc\"}", "{\"title\":5}", "{\"title\":null}", "{\"year\":null}",
-            "{\"author\":\"\"}", "{\"title\":\"ok\",\"year\":1.5}", "{\"isbn\":\"x\"}", "{\"id\":999999}",
-            "{\"version\":0}", "{\"version\":\"1\"}", "{\"title\":\"ok\",\"author\":\"\\u0007\"}"})
+    @ValueSource(
+            strings = {
+                "{\"year\":\"abc\"}",
+                "{\"title\":5}",
+                "{\"title\":null}",
+                "{\"year\":null}",
+                "{\"author\":\"\"}",
+                "{\"title\":\"ok\",\"year\":1.5}",
+                "{\"isbn\":\"x\"}",
+                "{\"id\":999999}",
+                "{\"version\":0}",
+                "{\"version\":\"1\"}",
+                "{\"title\":\"ok\",\"author\":\"\\u0007\"}"
+            })
     void invalidChangesAreRejectedAndLeaveTheBookAsItWas(String body) {
         long id = create();
 
@@ -250,7 +279,12 @@ abstract class BookApiContract {
         String longest = "x".repeat(BookJson.MAX_TEXT_LENGTH);
         Response ok = api.post("/books", "{\"title\":\"" + longest + "\",\"author\":\"A\",\"year\":1}");
         assertThat(ok.status(), is(201));
-        assertThat(api.get("/books/" + ok.json().get("id").asLong()).json().get("title").asText(), is(longest));
+        assertThat(
+                api.get("/books/" + ok.json().get("id").asLong())
+                        .json()
+                        .get("title")
+                        .asText(),
+                is(longest));
 
         Response tooLong = api.post("/books", "{\"title\":\"" + longest + "x\",\"author\":\"A\",\"year\":1}");
         assertProblem(tooLong, 400, "Invalid data");
@@ -297,28 +331,40 @@ abstract class BookApiContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/xml",
-            "application/json; charset=ISO-8859-1", "multipart/form-data; boundary=x"})
+    @ValueSource(
+            strings = {
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "application/xml",
+                "application/json; charset=ISO-8859-1",
+                "multipart/form-data; boundary=x"
+            })
     void wrongContentTypeIsUnsupported(String contentType) {
         byte[] body = DUNE.getBytes(StandardCharsets.UTF_8);
         assertProblem(api.send("POST", "/books", contentType, body), 415, "Unsupported media type");
         long id = create();
-        assertProblem(api.send("PUT", "/books/" + id, contentType, "{\"year\":1}".getBytes(StandardCharsets.UTF_8)),
-                      415, "Unsupported media type");
+        assertProblem(
+                api.send("PUT", "/books/" + id, contentType, "{\"year\":1}".getBytes(StandardCharsets.UTF_8)),
+                415,
+                "Unsupported media type");
         assertUnchanged(id);
     }
 
     @Test
     void missingContentTypeIsUnsupported() {
-        assertProblem(api.send("POST", "/books", null, DUNE.getBytes(StandardCharsets.UTF_8)), 415,
-                      "Unsupported media type");
+        assertProblem(
+                api.send("POST", "/books", null, DUNE.getBytes(StandardCharsets.UTF_8)), 415, "Unsupported media type");
     }
 
     @Test
     void jsonWithUtf8CharsetOrStructuredSuffixIsAccepted() {
         byte[] body = DUNE.getBytes(StandardCharsets.UTF_8);
-        assertThat(api.send("POST", "/books", "application/json; charset=utf-8", body).status(), is(201));
-        assertThat(api.send("POST", "/books", "application/vnd.books+json", body).status(), is(201));
+        assertThat(
+                api.send("POST", "/books", "application/json; charset=utf-8", body)
+                        .status(),
+                is(201));
+        assertThat(
+                api.send("POST", "/books", "application/vnd.books+json", body).status(), is(201));
     }
 
     @Test

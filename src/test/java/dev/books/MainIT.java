@@ -1,0 +1,107 @@
+package dev.books;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.books.Api.Response;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * The packaged jar as users run it: {@code java -jar target/books.jar}, configured by environment variables.
+ */
+class MainIT {
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration STOP = Duration.ofSeconds(10);
+
+    @Test
+    void runsOnEmbeddedH2WithoutSetupAndSaysDataIsNotKept() throws IOException {
+        try (ServiceProcess service = ServiceProcess.start(Map.of())) {
+            service.awaitLog("books is up", START);
+
+            assertThat(
+                    service.log(), containsString("embedded in-memory H2 database. Data will NOT survive a restart"));
+            assertThat(service.log(), containsString("DB_URL"));
+            Response books = service.api().get("/books");
+            assertThat(books.status(), is(200));
+            assertThat(books.json().get("2").get("title").asText(), is("To Kill a Mockingbird"));
+            assertThat(service.api().get("/observe/health/ready").status(), is(200));
+        }
+    }
+
+    @Test
+    void stopsCleanlyOnSigterm() throws IOException {
+        try (ServiceProcess service = ServiceProcess.start(Map.of())) {
+            service.awaitLog("books is up", START);
+            assertThat(
+                    service.api()
+                            .post("/books", "{\"title\":\"T\",\"author\":\"A\",\"year\":1}")
+                            .status(),
+                    is(201));
+
+            int exit = service.terminate(STOP);
+
+            // 143 = terminated by SIGTERM after the shutdown hooks ran.
+            assertThat(exit, anyOf(is(0), is(143)));
+            assertThat(service.log(), containsString("Stopping: readiness is DOWN"));
+            assertThat(service.log(), containsString("Stopped"));
+            assertThat(service.log(), not(containsString("Exception")));
+        }
+    }
+
+    @Test
+    void unreadablePasswordFileStopsStartWithMessageNamingTheFile() throws IOException {
+        String file = "/nonexistent/books/db_password";
+        try (ServiceProcess service = ServiceProcess.start(
+                Map.of("DB_URL", "jdbc:postgresql://127.0.0.1:9/books", "DB_PASSWORD_FILE", file))) {
+
+            int exit = service.awaitExit(START);
+
+            assertThat(exit, is(1));
+            assertThat(service.log(), containsString("Cannot read the database password file " + file));
+            assertThat(service.log(), containsString("DB_PASSWORD_FILE"));
+        }
+    }
+
+    @Test
+    void healthProbeExitsZeroWhenReadyAndOneOtherwise() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(Map.of())) {
+            service.awaitLog("books is up", START);
+            String base = "http://127.0.0.1:" + service.port();
+
+            assertThat(probe(base + "/observe/health/ready"), is(0));
+            assertThat(probe(base + "/observe/health/live"), is(0));
+            assertThat(probe(base + "/no/such/path"), is(1));
+            int closedPort = service.port();
+            service.terminate(STOP);
+            assertThat(probe("http://127.0.0.1:" + closedPort + "/observe/health/ready"), is(1));
+            assertThat(probe("not-a-url"), is(1));
+        }
+    }
+
+    private static int probe(String url) throws IOException, InterruptedException {
+        Path classes = Path.of(System.getProperty("books.classes", "target/classes"));
+        Process probe = new ProcessBuilder(List.of(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-cp",
+                        classes.toString(),
+                        "dev.books.probe.HealthProbe",
+                        url))
+                .inheritIO()
+                .start();
+        if (!probe.waitFor(10, TimeUnit.SECONDS)) {
+            probe.destroyForcibly();
+            throw new AssertionError("probe hung: " + url);
+        }
+        return probe.exitValue();
+    }
+}

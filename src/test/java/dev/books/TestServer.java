@@ -1,0 +1,51 @@
+package dev.books;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.books.db.Database;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+
+/**
+ * The service on a random loopback port, for tests that control the server's lifecycle themselves.
+ *
+ * @param server   running server
+ * @param database its database
+ * @param stopping the shutdown flag readiness reports
+ */
+public record TestServer(WebServer server, Database database, AtomicBoolean stopping) implements AutoCloseable {
+
+    /**
+     * Starts a server as {@link Main} does, on a random port.
+     *
+     * @param database started database
+     * @return the running server
+     */
+    public static TestServer start(Database database) {
+        Config config = Config.create();
+        AtomicBoolean stopping = new AtomicBoolean();
+        var builder = WebServer.builder()
+                .config(config.get("server"))
+                .host("127.0.0.1")
+                .port(0)
+                .shutdownHook(false);
+        Main.setup(builder, config, database, stopping);
+        return new TestServer(builder.build().start(), database, stopping);
+    }
+
+    /**
+     * A client of this server.
+     *
+     * @return client
+     */
+    public Api api() {
+        return new Api(URI.create("http://127.0.0.1:" + server.port() + "/"));
+    }
+
+    /** Stops the server (the database stays open; its owner closes it). */
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.books.db;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import dev.books.Api;
+import dev.books.Api.Response;
+import dev.books.PostgresTest;
+import dev.books.TcpProxy;
+import dev.books.TestDatabase;
+import dev.books.TestServer;
+import io.helidon.config.Config;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
+/**
+ * What clients and orchestrators see while PostgreSQL is unreachable: the network between service and database is
+ * cut by a TCP proxy, against a real PostgreSQL.
+ */
+@PostgresTest
+class DatabaseOutageTest {
+    private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
+
+    @Test
+    void outageGivesFast503AndNotReadyThenRecoversWithoutRestart() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres();
+                TcpProxy proxy = proxyTo(db);
+                Database database = start(db, proxy);
+                TestServer server = TestServer.start(database)) {
+            Api api = server.api();
+            assertThat(api.get("/observe/health/ready").status(), is(200));
+            assertThat(api.get("/books/1").status(), is(200));
+
+            proxy.cut();
+
+            long started = System.nanoTime();
+            Response during = api.get("/books/1");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(during.body(), during.status(), is(503));
+            assertThat(during.mediaType(), is("application/problem+json"));
+            assertThat(during.json().get("error").asText(), is("Service unavailable"));
+            assertThat(during.header("Retry-After").orElseThrow(), is("2"));
+            // Bounded by the pool's connection time-out (2 s in the tests), not a hang.
+            assertThat("answered in " + took, took.toMillis(), lessThan(8_000L));
+            assertThat(
+                    api.post("/books", "{\"title\":\"T\",\"author\":\"A\",\"year\":1}")
+                            .status(),
+                    is(503));
+            Response ready = eventually(() -> api.get("/observe/health/ready"), r -> r.status() == 503);
+            assertThat(ready.json().get("status").asText(), is("DOWN"));
+            assertThat(api.get("/observe/health/live").status(), is(200));
+
+            proxy.restore();
+
+            eventually(() -> api.get("/observe/health/ready"), r -> r.status() == 200);
+            assertThat(api.get("/books/1").status(), is(200));
+            assertThat(
+                    api.post("/books", "{\"title\":\"T\",\"author\":\"A\",\"year\":1}")
+                            .status(),
+                    is(201));
+        }
+    }
+
+    @Test
+    void startsWithoutDatabaseAndBecomesReadyWhenItAppears() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres();
+                TcpProxy proxy = proxyTo(db)) {
+            proxy.cut();
+            try (Database database = Database.start(db.configThrough(proxy.port()), statements());
+                    TestServer server = TestServer.start(database)) {
+                Api api = server.api();
+                assertThat(api.get("/observe/health/live").status(), is(200));
+                Response notReady = api.get("/observe/health/ready");
+                assertThat(notReady.status(), is(503));
+                Response books = api.get("/books");
+                assertThat(books.status(), is(503));
+                assertThat(books.json().get("error").asText(), is("Service unavailable"));
+
+                proxy.restore();
+
+                eventually(() -> api.get("/observe/health/ready"), r -> r.status() == 200);
+                Response after = api.get("/books");
+                assertThat(after.status(), is(200));
+                assertThat(after.json().get("1").get("title").asText(), is("1984"));
+            }
+        }
+    }
+
+    private static TcpProxy proxyTo(TestDatabase db) throws Exception {
+        String[] hostPort = db.hostAndPort().split(":");
+        return TcpProxy.start(hostPort[0], Integer.parseInt(hostPort[1]));
+    }
+
+    private static Database start(TestDatabase db, TcpProxy proxy) {
+        Database database = Database.start(db.configThrough(proxy.port()), statements());
+        assertThat(database.awaitMigrated(Duration.ofSeconds(30)), is(true));
+        return database;
+    }
+
+    private static Config statements() {
+        return Config.create().get("db.statements");
+    }
+
+    private static Response eventually(Supplier<Response> request, java.util.function.Predicate<Response> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + RECOVERY_BOUND.toNanos();
+        Response last = request.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "Not reached within " + RECOVERY_BOUND + "; last answer " + last.status() + " " + last.body());
+            }
+            Thread.sleep(200);
+            last = request.get();
+        }
+        return last;
+    }
+}
