@@ -2,22 +2,33 @@ package dev.books;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.books.book.BookRepository;
 import dev.books.book.BookService;
+import dev.books.book.BookSettings;
 import dev.books.db.Database;
 import dev.books.db.DatabaseConfig;
+import dev.books.db.PoolMetrics;
 import dev.books.http.ErrorHandling;
+import dev.books.http.HttpMetrics;
+import dev.books.http.RequestLog;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.openapi.OpenApiFeature;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
  * Starts the books service: configuration, database, routing; and stops it cleanly on SIGTERM.
@@ -52,8 +63,12 @@ public final class Main {
         WebServer server = builder.build().start();
         Duration shutdownDelay =
                 config.get("books.shutdown-delay").as(Duration.class).orElse(Duration.ZERO);
+        ScheduledExecutorService purger = purgeIdempotencyKeys(database, BookSettings.create(config.get("books")));
         // Helidon's shutdown hook runs our handler and keeps logging alive until it is done (JDK-8161253).
-        io.helidon.Main.addShutdownHandler(() -> stop(server, database, stopping, shutdownDelay));
+        io.helidon.Main.addShutdownHandler(() -> {
+            purger.shutdownNow();
+            stop(server, database, stopping, shutdownDelay);
+        });
         LOGGER.log(Level.INFO, "books is up: http://localhost:" + server.port() + "/books");
     }
 
@@ -80,22 +95,51 @@ public final class Main {
     public static void setup(WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {
         Config books = config.get("books");
         BookService bookService = new BookService(
-                new BookRepository(database.dbClient()),
-                books.get("page-size").asInt().orElse(100),
-                books.get("max-page-size").asInt().orElse(1000),
-                database::migrated);
+                new BookRepository(database.dbClient()), BookSettings.create(books), database::migrated);
+        MeterRegistry registry = Services.get(MeterRegistry.class);
+        PoolMetrics.register(registry, database.dataSource());
         HealthObserver health = HealthObserver.builder()
                 .details(true)
                 .useSystemServices(false)
                 .addCheck(database.readinessCheck())
                 .addCheck(stoppingCheck(stopping))
                 .build();
-        server.addFeature(ObserveFeature.builder().addObserver(health).build())
+        server.addFeature(ObserveFeature.builder()
+                        .addObserver(health)
+                        .addObserver(MetricsObserver.create())
+                        .build())
+                // The OpenAPI document of the API, src/main/resources/META-INF/openapi.yaml, at /openapi.
+                .addFeature(OpenApiFeature.builder().build())
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
-                    routing.register("/books", bookService);
+                    routing.addFilter(new RequestLog(
+                                    books.get("access-log").asBoolean().orElse(true)))
+                            .addFilter(new HttpMetrics(registry))
+                            .register("/books", bookService);
                     ErrorHandling.register(routing);
                 });
+    }
+
+    /** Forgets expired idempotency keys every ten minutes; safe to run on every instance. */
+    private static ScheduledExecutorService purgeIdempotencyKeys(Database database, BookSettings settings) {
+        BookRepository books = new BookRepository(database.dbClient());
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("idempotency-purge").factory());
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (database.migrated()) {
+                            books.purgeIdempotencyKeys(System.currentTimeMillis()
+                                    - settings.idempotencyTtl().toMillis());
+                        }
+                    } catch (RuntimeException e) {
+                        LOGGER.log(Level.WARNING, "Purging expired idempotency keys failed: " + e.getMessage());
+                    }
+                },
+                1,
+                10,
+                TimeUnit.MINUTES);
+        return scheduler;
     }
 
     private static HealthCheck stoppingCheck(AtomicBoolean stopping) {

@@ -102,6 +102,10 @@ public final class Api {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        if (body != null && body.length > 1024) {
+            // Like curl: ask before sending a large body, so a 413 arrives before the body is sent.
+            request.expectContinue(true);
+        }
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

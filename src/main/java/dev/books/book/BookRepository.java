@@ -2,18 +2,23 @@ package dev.books.book;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbColumn;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbResultDml;
 import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbTransaction;
 
 /**
  * Books in the database. All SQL is in the named statements of {@code db.statements} (application.yaml),
  * always with bound parameters.
  */
 public final class BookRepository {
+    private static final int MAX_KEY_ATTEMPTS = 250;
+
     private final DbClient db;
 
     /**
@@ -38,13 +43,14 @@ public final class BookRepository {
     /**
      * A page of books in ascending id order.
      *
-     * @param after only books with a greater id
-     * @param limit maximum number of books
+     * @param filter filters, all of which must match
+     * @param after  only books with a greater id
+     * @param limit  maximum number of books
      * @return the books
      */
-    public List<Book> list(long after, int limit) {
+    public List<Book> list(BookFilter filter, long after, int limit) {
         return db.execute()
-                .namedQuery("list-books", after, limit)
+                .namedQuery(filter.statementName(), filter.parameters(after, limit))
                 .map(BookRepository::book)
                 .toList();
     }
@@ -56,8 +62,80 @@ public final class BookRepository {
      * @return the stored book with its id and version 1
      */
     public Book insert(NewBook book) {
-        DbResultDml result = db.execute()
-                .createNamedInsert("insert-book")
+        return insert(db.execute(), book);
+    }
+
+    /**
+     * Stores a new book at most once per idempotency key, in one transaction with the key: of concurrent requests
+     * with the same key, on any number of service instances, one creates the book and the others get its answer.
+     *
+     * @param key           the client's Idempotency-Key
+     * @param requestHash   hash of the validated request, to tell a retry from a different request
+     * @param book          book to store
+     * @param expiredBefore keys created before this instant (epoch milliseconds) are forgotten
+     * @param render        the 201 body for a newly created book, stored with the key for replays
+     * @return the outcome: a new book, or what an earlier request with this key got
+     */
+    public KeyedCreation insertOnce(
+            String key, String requestHash, NewBook book, long expiredBefore, Function<Book, String> render) {
+        for (int attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
+            DbTransaction tx = db.transaction();
+            KeyedCreation created = null;
+            try {
+                tx.namedDelete("delete-expired-idempotency-key", key, expiredBefore);
+                if (tx.namedInsert("claim-idempotency-key", key, requestHash, System.currentTimeMillis()) == 1) {
+                    Book stored = insert(tx, book);
+                    String body = render.apply(stored);
+                    tx.namedUpdate("complete-idempotency-key", stored.id(), body, key);
+                    created = new KeyedCreation(stored.id(), body, requestHash, false);
+                } else {
+                    tx.rollback();
+                }
+            } catch (RuntimeException e) {
+                rollbackAfter(tx, e);
+                throw e;
+            }
+            if (created != null) {
+                // Outside the try: a failed commit must not be followed by a rollback that hides its cause.
+                tx.commit();
+                return created;
+            }
+            Optional<KeyedCreation> existing = findKey(key);
+            if (existing.isPresent()
+                    && (existing.get().response() != null
+                            || !existing.get().requestHash().equals(requestHash))) {
+                return existing.get();
+            }
+            // The first request with this key has not committed yet (databases that do not make the claim wait),
+            // or its key expired and was purged meanwhile: look again shortly.
+            pause();
+        }
+        throw new DbClientException("Idempotency key " + key + " stayed unresolved");
+    }
+
+    /**
+     * Forgets idempotency keys older than a cut-off.
+     *
+     * @param expiredBefore epoch milliseconds
+     * @return number of keys removed
+     */
+    public long purgeIdempotencyKeys(long expiredBefore) {
+        return db.execute().namedDelete("purge-idempotency-keys", expiredBefore);
+    }
+
+    private Optional<KeyedCreation> findKey(String key) {
+        return db.execute().namedGet("get-idempotency-key", key).map(row -> {
+            Object bookId = row.column(2).get();
+            return new KeyedCreation(
+                    bookId == null ? 0 : ((Number) bookId).longValue(),
+                    (String) row.column(3).get(),
+                    ((String) row.column(1).get()).strip(),
+                    true);
+        });
+    }
+
+    private static Book insert(DbExecute execute, NewBook book) {
+        DbResultDml result = execute.createNamedInsert("insert-book")
                 .params(book.title(), book.author(), book.year())
                 .returnGeneratedKeys()
                 .insert();
@@ -105,6 +183,23 @@ public final class BookRepository {
      */
     public boolean delete(long id, int version) {
         return db.execute().namedDelete("delete-book-version", id, version) > 0;
+    }
+
+    private static void rollbackAfter(DbTransaction tx, RuntimeException failure) {
+        try {
+            tx.rollback();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DbClientException("Interrupted while waiting for an idempotency key", e);
+        }
     }
 
     private static Book book(DbRow row) {

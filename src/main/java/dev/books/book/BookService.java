@@ -1,7 +1,11 @@
 package dev.books.book;
 
+import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -25,28 +29,30 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class BookService implements HttpService {
     /** How often a PUT or DELETE re-reads a book that another request changed between its read and its write. */
-    private static final int MAX_ATTEMPTS = 10;
+    private static final int MAX_ATTEMPTS = 100;
 
     private static final HeaderName IF_MATCH = HeaderNames.IF_MATCH;
     private static final HeaderName IF_NONE_MATCH = HeaderNames.IF_NONE_MATCH;
+    private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
+    private static final HeaderName IDEMPOTENT_REPLAYED = HeaderNames.create("Idempotent-Replayed");
+    private static final int MAX_KEY_LENGTH = 255;
+    private static final int MIN_QUERY_LENGTH = 3;
+    private static final int MAX_QUERY_LENGTH = 100;
 
     private final BookRepository books;
-    private final int pageSize;
-    private final int maxPageSize;
+    private final BookSettings settings;
     private final BooleanSupplier databaseReady;
 
     /**
      * Creates the service.
      *
-     * @param books       repository
-     * @param pageSize    default page size of {@code GET /books}
-     * @param maxPageSize largest page size a client may ask for
+     * @param books         repository
+     * @param settings      page sizes and idempotency key lifetime
      * @param databaseReady whether the database schema is migrated; until then every request gets 503
      */
-    public BookService(BookRepository books, int pageSize, int maxPageSize, BooleanSupplier databaseReady) {
+    public BookService(BookRepository books, BookSettings settings, BooleanSupplier databaseReady) {
         this.books = books;
-        this.pageSize = pageSize;
-        this.maxPageSize = maxPageSize;
+        this.settings = settings;
         this.databaseReady = databaseReady;
     }
 
@@ -72,16 +78,66 @@ public final class BookService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        int limit = (int) queryNumber(req, "limit", pageSize, 1, maxPageSize);
+        int limit = (int) queryNumber(req, "limit", settings.pageSize(), 1, settings.maxPageSize());
         long after = queryNumber(req, "after", 0, 0, Long.MAX_VALUE);
+        BookFilter filter = filter(req);
         // One extra row tells whether another page follows.
-        List<Book> page = books.list(after, limit + 1);
+        List<Book> page = books.list(filter, after, limit + 1);
         if (page.size() > limit) {
             page = page.subList(0, limit);
-            long last = page.getLast().id();
-            res.header(HeaderNames.LINK, "</books?limit=" + limit + "&after=" + last + ">; rel=\"next\"");
+            res.header(HeaderNames.LINK, nextLink(filter, limit, page.getLast().id()));
         }
         sendJson(res, Status.OK_200, BookJson.writeMap(page));
+    }
+
+    private static String nextLink(BookFilter filter, int limit, long lastId) {
+        StringBuilder link = new StringBuilder("</books?limit=")
+                .append(limit)
+                .append("&after=")
+                .append(lastId);
+        if (filter.author() != null) {
+            link.append("&author=").append(encode(filter.author()));
+        }
+        if (filter.year() != null) {
+            link.append("&year=").append(filter.year());
+        }
+        if (filter.q() != null) {
+            link.append("&q=").append(encode(filter.q()));
+        }
+        return link.append(">; rel=\"next\"").toString();
+    }
+
+    private static BookFilter filter(ServerRequest req) {
+        String author = req.query().first("author").asOptional().orElse(null);
+        if (author != null && BookJson.textProblem(author) != null) {
+            throw invalidQuery("Query parameter 'author' " + BookJson.textProblem(author) + ".");
+        }
+        Integer year =
+                req.query().first("year").asOptional().map(BookService::year).orElse(null);
+        String q = req.query().first("q").asOptional().orElse(null);
+        if (q != null) {
+            String problem = BookJson.textProblem(q);
+            if (problem != null || q.length() < MIN_QUERY_LENGTH || q.length() > MAX_QUERY_LENGTH) {
+                throw invalidQuery("Query parameter 'q' must be " + MIN_QUERY_LENGTH + " to " + MAX_QUERY_LENGTH
+                        + " characters of text" + (problem == null ? "." : " and " + problem + "."));
+            }
+        }
+        return author == null && year == null && q == null ? BookFilter.NONE : new BookFilter(author, year, q);
+    }
+
+    private static int year(String raw) {
+        boolean negative = raw.startsWith("-");
+        long value = parsePositive(negative ? raw.substring(1) : raw);
+        if (value < 0 || value > BookJson.MAX_YEAR) {
+            throw invalidQuery("Query parameter 'year' must be an integer from " + BookJson.MIN_YEAR + " to "
+                    + BookJson.MAX_YEAR + ".");
+        }
+        return (int) (negative ? -value : value);
+    }
+
+    private static String encode(String value) {
+        // Percent-encoding for a query component (URLEncoder writes form encoding, where a space is '+').
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private void get(ServerRequest req, ServerResponse res) {
@@ -98,10 +154,68 @@ public final class BookService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) {
         NewBook newBook = BookJson.readNewBook(jsonBody(req));
-        Book book = books.insert(newBook);
-        res.header(HeaderNames.LOCATION, "/books/" + book.id());
-        res.header(HeaderNames.ETAG, EntityTags.of(book));
-        sendJson(res, Status.CREATED_201, BookJson.write(book));
+        Optional<String> key = req.headers().first(IDEMPOTENCY_KEY);
+        if (key.isEmpty()) {
+            Book book = books.insert(newBook);
+            res.header(HeaderNames.LOCATION, "/books/" + book.id());
+            res.header(HeaderNames.ETAG, EntityTags.of(book));
+            sendJson(res, Status.CREATED_201, BookJson.write(book));
+            return;
+        }
+        String idempotencyKey = idempotencyKey(key.get());
+        String hash = requestHash(newBook);
+        long expiredBefore =
+                System.currentTimeMillis() - settings.idempotencyTtl().toMillis();
+        KeyedCreation creation = books.insertOnce(
+                idempotencyKey,
+                hash,
+                newBook,
+                expiredBefore,
+                book -> new String(BookJson.write(book), StandardCharsets.UTF_8));
+        if (!creation.requestHash().equals(hash)) {
+            throw new ProblemException(Problem.of(
+                    "idempotency-key-reused",
+                    Status.UNPROCESSABLE_CONTENT_422,
+                    "Idempotency key reused",
+                    "This Idempotency-Key was already used for a different book; use a new key for a new book."));
+        }
+        res.header(HeaderNames.LOCATION, "/books/" + creation.bookId());
+        res.header(HeaderNames.ETAG, "\"1\"");
+        if (creation.replayed()) {
+            res.header(IDEMPOTENT_REPLAYED, "true");
+        }
+        sendJson(res, Status.CREATED_201, creation.response().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String idempotencyKey(String raw) {
+        boolean valid = !raw.isEmpty() && raw.length() <= MAX_KEY_LENGTH;
+        for (int i = 0; valid && i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            valid = c > 0x20 && c < 0x7f;
+        }
+        if (!valid) {
+            throw new ProblemException(Problem.of(
+                    "invalid-idempotency-key",
+                    Status.BAD_REQUEST_400,
+                    "Invalid Idempotency-Key",
+                    "An Idempotency-Key is 1 to " + MAX_KEY_LENGTH + " visible ASCII characters, e.g. a UUID."));
+        }
+        return raw;
+    }
+
+    /** SHA-256 of the validated book: a retry with the same book in other JSON formatting is still a retry. */
+    private static String requestHash(NewBook book) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(book.title().getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+            sha256.update(book.author().getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+            sha256.update(Integer.toString(book.year()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -201,11 +315,7 @@ public final class BookService implements HttpService {
         }
         long value = parsePositive(raw.get());
         if (value < min || value > max) {
-            throw new ProblemException(Problem.of(
-                    "invalid-query",
-                    Status.BAD_REQUEST_400,
-                    "Invalid query",
-                    "Query parameter '" + name + "' must be an integer from " + min + " to " + max + "."));
+            throw invalidQuery("Query parameter '" + name + "' must be an integer from " + min + " to " + max + ".");
         }
         return value;
     }
@@ -251,8 +361,15 @@ public final class BookService implements HttpService {
                 Problem.of("book-not-found", Status.NOT_FOUND_404, "Book not found", "No book has this id."));
     }
 
+    private static ProblemException invalidQuery(String detail) {
+        return new ProblemException(Problem.of("invalid-query", Status.BAD_REQUEST_400, "Invalid query", detail));
+    }
+
     private static ProblemException busy() {
         return new ProblemException(Problem.of(
-                "conflict", Status.CONFLICT_409, "Conflict", "The book is being changed by other requests; retry."));
+                "busy",
+                Status.SERVICE_UNAVAILABLE_503,
+                "Service unavailable",
+                "The book is being changed by many requests at once; retry."));
     }
 }

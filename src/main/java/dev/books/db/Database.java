@@ -199,7 +199,7 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure(Database.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration")
+                    .locations(migrationLocations(config.url()))
                     .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
                     .load()
                     .migrate();
@@ -239,6 +239,13 @@ public final class Database implements AutoCloseable {
             }
             delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
         }
+    }
+
+    private static String[] migrationLocations(String url) {
+        // Shared migrations, plus PostgreSQL-only ones (trigram indexes) when running on PostgreSQL.
+        return url.startsWith("jdbc:postgresql:")
+                ? new String[] {"classpath:db/migration/common", "classpath:db/migration/postgresql"}
+                : new String[] {"classpath:db/migration/common"};
     }
 
     private static HikariConfig hikariConfig(DatabaseConfig config) {

