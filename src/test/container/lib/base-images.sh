@@ -22,6 +22,7 @@
 #   BOOKS_CI_MIRROR      Debian mirror (default http://deb.debian.org/debian)
 #
 # Needs root. Calls docker-env.sh up first (installs/starts docker + registry).
+
 # ok/bad (verify) always return 0, so "A && ok || bad" is a plain if-then-else here.
 # shellcheck disable=SC2015
 set -euo pipefail
@@ -35,6 +36,7 @@ SUITE=trixie
 APT_MAX_AGE_MIN=$((7 * 24 * 60))
 # Fixed file time in the image tarballs (2025-01-01) so equal inputs give equal tars.
 EPOCH=1735689600
+CREATED=2025-01-01T00:00:00Z
 # Bump to force a rebuild of the debootstrap tree (the rest is keyed by this file).
 BUILDER_RECIPE=1
 
@@ -49,13 +51,13 @@ REF_PG="$REGISTRY/books-test/postgres:17"
 JLINK_MODULES=java.se,jdk.unsupported,jdk.management,jdk.management.agent,jdk.management.jfr,jdk.jfr,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.zipfs,jdk.naming.dns,jdk.localedata,jdk.charsets,jdk.net,jdk.httpserver,jdk.jcmd,jdk.attach,jdk.security.auth,jdk.security.jgss
 JLINK_FLAGS=(--strip-debug --no-man-pages --no-header-files --generate-cds-archive)
 # Debian packages that make the distroless-like root filesystem (see assemble_jre_rootfs).
-JRE_BASE_PKGS=(libc6 libgcc-s1 zlib1g tzdata netbase)
+JRE_BASE_PKGS=(libc6 libgcc-s1 zlib1g)   # per architecture
+JRE_ALL_PKGS=(tzdata netbase)            # Architecture: all
 # Sonames that may stay unresolved: GUI/sound/printing libraries a headless server
 # never loads (java.desktop's X11/ALSA/CUPS/fontconfig back ends).
 ALLOWED_MISSING='^(libX[A-Za-z0-9]*|libxcb.*|libasound|libcups|libfontconfig|libfreetype|libharfbuzz|libgif|libpng16|libgtk.*|libgdk.*|libgio.*|libglib.*|libgobject.*|libGL|libEGL)\.so'
 PATH_DEFAULT=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-SCRIPT_HASH="$(sha256sum <"${BASH_SOURCE[0]}" | cut -c1-16)"
 BUILDER=""       # set by ensure_builder: path of the build chroot
 BUILDER_KEY=""   # set by ensure_builder
 FETCHED=()       # set by fetch_debs
@@ -63,11 +65,14 @@ LIBS=()          # set by lib_closure
 MINBASE_TAR=""   # set by ensure_builder: pristine debootstrap tree as a tarball
 MOUNTS=()        # proc mounts to undo on exit
 TMP_DIRS=()      # scratch dirs to delete on exit
+SCRATCH=""       # set by scratch
 VERIFY_CONTAINERS=() VERIFY_VOLUMES=() VERIFY_NETWORKS=()
 
-log() { printf '[base-images] %s\n' "$*" >&2; }
+log() { printf '[base-images +%ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf '[base-images] ERROR: %s\n' "$*" >&2; exit 1; }
 key_of() { sha256sum | cut -c1-16; }
+# Source of the functions that make a rootfs (part of its cache key), plus the tar flags.
+recipe_code() { declare -f "$@" tar_rootfs; echo "$EPOCH"; }
 
 cleanup() {
     local rc=$? m d c
@@ -83,23 +88,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# mounted_under DIR: is DIR or anything below it a mount point?
+mounted_under() {
+    awk -v d="$1" '$2 == d || index($2, d "/") == 1 { found = 1 } END { exit !found }' /proc/mounts
+}
+
 # rm -rf that refuses to descend into mounted file systems (chroot /proc!).
 safe_rm() {
     local d="$1"
     [[ -e "$d" ]] || return 0
     [[ "$d" == "$CACHE"/* || "$d" == /tmp/* ]] || die "refusing to delete $d"
-    if awk '{print $2}' /proc/mounts | grep -q "^${d}\(/\|$\)"; then
+    if mounted_under "$d"; then
         die "refusing to delete $d: something is mounted under it"
     fi
     rm -rf --one-file-system "$d"
 }
 
+# scratch NAME -> SCRATCH=new empty dir under $CACHE/tmp, deleted on exit.
+# (A global, not output: in $(...) the registration for cleanup would be lost.)
 scratch() {
-    local d
     mkdir -p "$CACHE/tmp"
-    d="$(mktemp -d "$CACHE/tmp/$1.XXXXXX")"
-    TMP_DIRS+=("$d")
-    echo "$d"
+    SCRATCH="$(mktemp -d "$CACHE/tmp/$1.XXXXXX")"
+    TMP_DIRS+=("$SCRATCH")
 }
 
 # Mount /proc in a chroot (in the main shell, so that cleanup() unmounts it).
@@ -121,6 +131,16 @@ in_chroot() {
 leave_chroot() {
     local root="$1"
     if mountpoint -q "$root/proc"; then umount "$root/proc"; fi
+}
+
+# prune_older DIR PREFIX KEEP: delete DIR/PREFIX* except KEEP (and KEEP.sha256).
+prune_older() {
+    local f
+    for f in "$1/$2"*; do
+        [[ -e "$f" && "$f" != "$3" && "$f" != "$3.sha256" ]] || continue
+        log "  removing stale cache entry $(basename "$f")"
+        rm -f "$f"
+    done
 }
 
 # Deterministic tarball of a root file system.
@@ -178,16 +198,34 @@ ensure_builder() {
             || die "upgrading ca-certificates in chroot failed"
     fi
     chroot_mount "$BUILDER"
-    mkdir -p "$BUILDER/debs/amd64" "$BUILDER/debs/arm64"
+    mkdir -p "$BUILDER/debs/amd64" "$BUILDER/debs/arm64" "$BUILDER/debs/all"
+    in_chroot "$BUILDER" chown _apt:root /debs/amd64 /debs/arm64 /debs/all
 }
 
-# fetch_debs ARCH PKG... -> FETCHED=(absolute paths of the .deb files); downloads missing.
+# apt_query CMD...: read-only apt command in the build chroot, memoized until the apt
+# lists or the installed package set change (keeps a warm run at a few seconds).
+apt_query() {
+    local stamp key memo
+    stamp="$(stat -c '%n %Y %s' "$BUILDER"/var/lib/apt/lists/*_Packages* "$BUILDER/var/lib/dpkg/status" 2>/dev/null | key_of)"
+    key="$(printf '%s\n' "$stamp" "$@" | key_of)"
+    memo="$BUILDER/../apt-memo/$key"
+    if [[ ! -f "$memo" ]]; then
+        mkdir -p "$BUILDER/../apt-memo"
+        in_chroot "$BUILDER" "$@" >"$memo.part" || { rm -f "$memo.part"; return 1; }
+        mv "$memo.part" "$memo"
+    fi
+    cat "$memo"
+}
+
+# fetch_debs ARCH|all PKG... -> FETCHED=(absolute paths of the .deb files); downloads missing.
 # (Sets a global instead of printing, so that a failure stops the script.)
 fetch_debs() {
     local arch="$1" p specs=() uris missing=() f
     shift
-    for p in "$@"; do specs+=("$p:$arch"); done
-    uris="$(in_chroot "$BUILDER" apt-get download --print-uris "${specs[@]}")" \
+    for p in "$@"; do
+        if [[ "$arch" == all ]]; then specs+=("$p"); else specs+=("$p:$arch"); fi
+    done
+    uris="$(apt_query apt-get download --print-uris "${specs[@]}")" \
         || die "apt-get download --print-uris failed for: ${specs[*]}"
     while read -r _ f _; do
         [[ -n "$f" ]] || continue
@@ -195,7 +233,7 @@ fetch_debs() {
     done <<<"$uris"
     if [[ ${#missing[@]} -gt 0 ]]; then
         log "downloading ${#missing[@]} $arch package(s)"
-        in_chroot "$BUILDER" sh -c "cd /debs/$arch && apt-get download -q $(printf '%q ' "${specs[@]}")" >&2 \
+        in_chroot "$BUILDER" sh -c "cd /debs/$arch && apt-get download -qq $(printf '%q ' "${specs[@]}")" >&2 \
             || die "apt-get download failed for: ${specs[*]}"
     fi
     FETCHED=()
@@ -209,7 +247,7 @@ fetch_debs() {
 # LIBS=(library packages in the Depends closure of PKG), for soname resolution.
 lib_closure() {
     local arch="$1" pkg="$2" out
-    out="$(in_chroot "$BUILDER" apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+    out="$(apt_query apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
         --no-breaks --no-replaces --no-enhances "$pkg:$arch" \
         | awk -v a=":$arch" '/^[a-z0-9]/ { n=$1; if (n ~ a"$") { sub(a"$", "", n); if (n ~ /^(lib|zlib1g)/) print n } }' \
         | sort -u)" || die "apt-cache depends $pkg:$arch failed"
@@ -335,7 +373,7 @@ jre_prune() {
     done
 }
 
-# assemble_jre_rootfs ARCH -> sets ROOTFS_TAR and ROOTFS_KEY
+# assemble_jre_rootfs ARCH -> sets ROOTFS_TAR
 assemble_jre_rootfs() {
     local arch="$1" triplet debs=() lib_debs=() jdk_pkg="" key out root
     case "$arch" in
@@ -345,23 +383,26 @@ assemble_jre_rootfs() {
     esac
     fetch_debs "$arch" "${JRE_BASE_PKGS[@]}" ${jdk_pkg:+"$jdk_pkg"}
     debs=("${FETCHED[@]}")
+    fetch_debs all "${JRE_ALL_PKGS[@]}"
+    debs+=("${FETCHED[@]}")
     if [[ -n "$jdk_pkg" ]]; then
         lib_closure "$arch" "$jdk_pkg"
         [[ ${#LIBS[@]} -gt 1 ]] || die "no library dependencies found for $jdk_pkg:$arch"
         fetch_debs "$arch" "${LIBS[@]}"
         lib_debs=("${FETCHED[@]}")
     fi
-    key="$( { printf '%s\n' "$arch" "$SCRIPT_HASH" "${JLINK_KEY:-}"; printf '%s\n' "${debs[@]}" "${lib_debs[@]}" | xargs -n1 basename;
+    # Keyed by the recipe's own code (not the whole script) and every input file.
+    key="$( { printf '%s\n' "$arch" "${JLINK_KEY:-}"; recipe_code assemble_jre_rootfs jre_skeleton jre_prune resolve_needed extract_deb; printf '%s\n' "${debs[@]}" "${lib_debs[@]}" | xargs -n1 basename;
               sha256sum "$BUILDER/etc/ssl/certs/ca-certificates.crt" "$JDK/lib/security/cacerts"; } | key_of)"
     out="$CACHE/rootfs/jre-$arch-$key.tar"
-    ROOTFS_KEY="$key"
     ROOTFS_TAR="$out"
     if [[ -f "$out" ]]; then
         log "jre rootfs $arch: cached ($out)"
         return 0
     fi
     log "assembling jre rootfs for $arch"
-    root="$(scratch "jre-$arch")/root"
+    scratch "jre-$arch"
+    root="$SCRATCH/root"
     mkdir -p "$root"
     jre_skeleton "$root" "$triplet"
     local deb
@@ -391,6 +432,7 @@ assemble_jre_rootfs() {
     mkdir -p "$CACHE/rootfs"
     tar_rootfs "$root" "$out"
     log "jre rootfs $arch: $(du -sh "$root" | cut -f1) -> $out"
+    prune_older "$CACHE/rootfs" "jre-$arch-" "$out"
 }
 
 # ---------------------------------------------------------------- docker / registry
@@ -410,39 +452,63 @@ local_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
 
 state_file() { echo "$CACHE/state/$(echo "$1" | tr '/:' '__')"; }
 
-# publish REF KEY TAR PLATFORM [--change ...]: import (unless up to date), tag, push.
+# Images are written as `docker load` archives with a hand-made config (instead of
+# `docker import`): that sets the architecture right for arm64, allows STOPSIGNAL, and
+# makes the image ID a pure function of the rootfs tarball and the config below.
+#
+# image_config ARCH DIFF_ID CONFIG_FRAGMENT -> the image config JSON (one line)
+image_config() {
+    local arch="$1" diff="$2" cfg="$3" variant=""
+    [[ "$arch" == arm64 ]] && variant='"variant":"v8",'
+    printf '{"architecture":"%s",%s"os":"linux","created":"%s","config":{%s},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created":"%s","created_by":"books-ci base-images.sh"}]}' \
+        "$arch" "$variant" "$CREATED" "$cfg" "$diff" "$CREATED"
+}
+
+# publish REF TAR ARCH CONFIG_FRAGMENT: load into docker (unless there), tag, push.
 publish() {
-    local ref="$1" key="$2" tar="$3" platform="$4" state skey sid sdig id dig
-    shift 4
+    local ref="$1" tar="$2" arch="$3" cfg="$4" diff config id state sid sdig dig dir
+    if [[ ! -s "$tar.sha256" || "$tar.sha256" -ot "$tar" ]]; then
+        sha256sum "$tar" | cut -d' ' -f1 >"$tar.sha256"
+    fi
+    diff="$(cat "$tar.sha256")"
+    config="$(image_config "$arch" "$diff" "$cfg")"
+    id="sha256:$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)"
     state="$(state_file "$ref")"
     mkdir -p "$CACHE/state"
-    if [[ -f "$state" ]]; then
-        read -r skey sid sdig <"$state" || true
-        if [[ "$skey" == "$key" ]]; then
-            dig="$(registry_digest "$ref")"
-            id="$(local_id "$ref")"
-            if [[ "$id" == "$sid" && "$dig" == "$sdig" ]]; then
-                log "$ref: up to date ($sdig)"
-                return 0
-            elif [[ "$id" == "$sid" ]]; then
-                log "$ref: in docker, not in the registry: pushing"
-                docker push -q "$ref" >/dev/null
-                echo "$key $id $(registry_digest "$ref")" >"$state"
-                return 0
-            elif [[ -n "$dig" && "$dig" == "$sdig" ]]; then
-                log "$ref: in the registry, not in docker: pulling"
-                docker pull -q "$ref" >/dev/null
-                echo "$key $(local_id "$ref") $dig" >"$state"
-                return 0
-            fi
-        fi
-    fi
-    log "$ref: docker import ($platform) + push"
-    id="$(docker import --platform "$platform" "$@" "$tar" "$ref")"
-    docker push -q "$ref" >/dev/null || die "docker push $ref failed"
+    sid="" sdig=""
+    if [[ -f "$state" ]]; then read -r sid sdig <"$state" || true; fi
     dig="$(registry_digest "$ref")"
-    [[ -n "$dig" ]] || die "$ref not found in the registry after push"
-    echo "$key $id $dig" >"$state"
+    if [[ "$(local_id "$ref")" == "$id" && "$sid" == "$id" && -n "$dig" && "$dig" == "$sdig" ]]; then
+        log "$ref: up to date ($dig)"
+        return 0
+    fi
+    local old
+    old="$(local_id "$ref")"
+    if [[ -z "$(local_id "$id")" ]]; then
+        log "$ref: docker load (linux/$arch, $(du -h "$tar" | cut -f1) rootfs)"
+        scratch load
+        dir="$SCRATCH"
+        printf '%s' "$config" >"$dir/${id#sha256:}.json"
+        mkdir "$dir/$diff"
+        ln "$tar" "$dir/$diff/layer.tar" 2>/dev/null || cp "$tar" "$dir/$diff/layer.tar"
+        printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]' "${id#sha256:}" "$ref" "$diff" >"$dir/manifest.json"
+        tar -C "$dir" -cf - manifest.json "${id#sha256:}.json" "$diff" | docker load -q >/dev/null \
+            || die "docker load for $ref failed"
+        safe_rm "$dir"
+    fi
+    docker tag "$id" "$ref"
+    [[ "$(local_id "$ref")" == "$id" ]] || die "$ref: unexpected image id after load"
+    # Drop the image this reference pointed to before, once nothing else names it.
+    if [[ -n "$old" && "$old" != "$id" && "$(docker image inspect -f '{{len .RepoTags}}' "$old" 2>/dev/null)" == 0 ]]; then
+        docker rmi "$old" >/dev/null 2>&1 || true
+    fi
+    if [[ "$sid" != "$id" || -z "$dig" || "$dig" != "$sdig" ]]; then
+        log "$ref: pushing"
+        docker push -q "$ref" >/dev/null || die "docker push $ref failed"
+        dig="$(registry_digest "$ref")"
+        [[ -n "$dig" ]] || die "$ref not found in the registry after push"
+    fi
+    echo "$id $dig" >"$state"
 }
 
 # publish_alias SRC DST: DST = the very same image as SRC (same digest), locally and pushed.
@@ -458,27 +524,22 @@ publish_alias() {
     [[ "$(registry_digest "$dst")" == "$(registry_digest "$src")" ]] || die "$dst digest differs from $src"
 }
 
-JRE_CHANGES=(
-    --change 'ENV PATH=/usr/lib/jvm/jre/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-    --change 'ENV JAVA_HOME=/usr/lib/jvm/jre'
-    --change 'ENV LANG=C.UTF-8'
-    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'
-    --change 'USER 65532:65532'
-    --change 'WORKDIR /home/nonroot'
-)
+# Like gcr.io/distroless/java25-debian13:nonroot, minus its ENTRYPOINT ["/usr/bin/java","-jar"]
+# (so that `docker run IMAGE java -version` works; Jib sets its own entrypoint anyway).
+JRE_CONFIG='"User":"65532:65532","Env":["PATH=/usr/lib/jvm/jre/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=/usr/lib/jvm/jre","LANG=C.UTF-8","SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"],"WorkingDir":"/home/nonroot","Labels":{"org.opencontainers.image.description":"TEST-ONLY distroless-like JRE 25 base (books-ci)"}'
 
 build_jre() {
     ensure_builder
     ensure_jlink
     assemble_jre_rootfs amd64
-    publish "$REF_JRE" "$ROOTFS_KEY" "$ROOTFS_TAR" linux/amd64 "${JRE_CHANGES[@]}"
+    publish "$REF_JRE" "$ROOTFS_TAR" amd64 "$JRE_CONFIG"
 }
 
 build_jre_multi() {
     build_jre
     publish_alias "$REF_JRE" "$REF_JRE_AMD64"
     assemble_jre_rootfs arm64
-    publish "$REF_JRE_ARM64" "$ROOTFS_KEY" "$ROOTFS_TAR" linux/arm64 "${JRE_CHANGES[@]}"
+    publish "$REF_JRE_ARM64" "$ROOTFS_TAR" arm64 "$JRE_CONFIG"
 
     local want state sdig cur
     want="$(registry_digest "$REF_JRE_AMD64") $(registry_digest "$REF_JRE_ARM64")"
@@ -521,32 +582,25 @@ ensure_local_multi() {
 }
 
 # ---------------------------------------------------------------- postgres image
-PG_CHANGES=(
-    --change 'ENV PATH=/usr/lib/postgresql/17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-    --change 'ENV PG_MAJOR=17'
-    --change 'ENV PGDATA=/var/lib/postgresql/data'
-    --change 'ENV LANG=C.UTF-8'
-    --change 'VOLUME /var/lib/postgresql/data'
-    --change 'EXPOSE 5432'
-    --change 'ENTRYPOINT ["docker-entrypoint.sh"]'
-    --change 'CMD ["postgres"]'
-)
+# Mirrors postgres:17's config. STOPSIGNAL SIGINT as there; the entrypoint also turns a
+# SIGTERM into SIGINT, so `docker kill -s TERM` and runtimes that ignore it stop fast too.
+PG_CONFIG='"Env":["PATH=/usr/lib/postgresql/17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","PG_MAJOR=17","PGDATA=/var/lib/postgresql/data","LANG=C.UTF-8"],"Entrypoint":["docker-entrypoint.sh"],"Cmd":["postgres"],"ExposedPorts":{"5432/tcp":{}},"Volumes":{"/var/lib/postgresql/data":{}},"StopSignal":"SIGINT","Labels":{"org.opencontainers.image.description":"TEST-ONLY stand-in for postgres:17 (Debian trixie postgresql-17, books-ci)"}'
 
 assemble_pg_rootfs() {
     local plan key out root
-    plan="$(in_chroot "$BUILDER" apt-get install -s --no-install-recommends postgresql-17 tzdata xz-utils zstd util-linux \
+    plan="$(apt_query apt-get install -s --no-install-recommends postgresql-17 tzdata xz-utils zstd util-linux \
         | awk '/^Inst / { print $2, $3 }' | sort)" || die "apt-get -s install postgresql-17 failed"
     [[ -n "$plan" ]] || die "empty install plan for postgresql-17"
-    key="$( { echo "$SCRIPT_HASH" "$BUILDER_KEY"; cat "$HERE/postgres-entrypoint.sh"; echo "$plan"; } | key_of)"
+    key="$( { echo "$BUILDER_KEY"; recipe_code assemble_pg_rootfs; cat "$HERE/postgres-entrypoint.sh"; echo "$plan"; } | key_of)"
     out="$CACHE/rootfs/postgres-17-$key.tar"
-    ROOTFS_KEY="$key"
     ROOTFS_TAR="$out"
     if [[ -f "$out" ]]; then
         log "postgres rootfs: cached ($out)"
         return 0
     fi
     log "assembling postgres rootfs (apt-get install postgresql-17 in a fresh $SUITE tree)"
-    root="$(scratch postgres)/root"
+    scratch postgres
+    root="$SCRATCH/root"
     mkdir -p "$root"
     tar -C "$root" -xf "$MINBASE_TAR"
     cp /etc/resolv.conf "$root/etc/resolv.conf"
@@ -585,12 +639,13 @@ BUILD
     mkdir -p "$CACHE/rootfs"
     tar_rootfs "$root" "$out"
     log "postgres rootfs: $(du -sh "$root" | cut -f1) -> $out"
+    prune_older "$CACHE/rootfs" "postgres-17-" "$out"
 }
 
 build_postgres() {
     ensure_builder
     assemble_pg_rootfs
-    publish "$REF_PG" "$ROOTFS_KEY" "$ROOTFS_TAR" linux/amd64 "${PG_CHANGES[@]}"
+    publish "$REF_PG" "$ROOTFS_TAR" amd64 "$PG_CONFIG"
 }
 
 # ---------------------------------------------------------------- verification
@@ -609,7 +664,8 @@ verify_jre() {
         || bad "jre:25 user"
     # A small program: user name/home, TLS trust store, time zones, JFR, tmp dir.
     local src
-    src="$(scratch verify-java)"
+    scratch verify-java
+    src="$SCRATCH"
     chmod 755 "$src"
     cat >"$src/Check.java" <<'EOF'
 public class Check {
@@ -624,7 +680,9 @@ public class Check {
     }
 }
 EOF
-    out="$(docker run --rm -v "$src:/src:ro" "$REF_JRE" java /src/Check.java 2>&1)" \
+    "$JDK/bin/javac" --release 25 -d "$src" "$src/Check.java" || die "javac Check.java failed"
+    chmod -R a+rX "$src"
+    out="$(docker run --rm -v "$src:/src:ro" "$REF_JRE" java -cp /src Check 2>&1)" \
         && grep -q 'user=nonroot home=/home/nonroot' <<<"$out" && ok "jre:25 program: $out" || bad "jre:25 program: $out"
 }
 
@@ -635,6 +693,9 @@ verify_multi() {
     if grep -q '"architecture": *"amd64"' <<<"$body" && grep -q '"architecture": *"arm64"' <<<"$body"; then
         ok "jre:25-multi lists linux/amd64 and linux/arm64"
     else bad "jre:25-multi platforms: $body"; fi
+    if docker run --rm --platform linux/arm64 --entrypoint /bin/sh "$REF_JRE_ARM64" -c true >/dev/null 2>&1; then
+        bad "jre:25-arm64 has /bin/sh"
+    else ok "jre:25-arm64 has no /bin/sh"; fi
     if [[ -f /proc/sys/fs/binfmt_misc/qemu-aarch64 ]] && grep -q enabled /proc/sys/fs/binfmt_misc/qemu-aarch64; then
         local out
         out="$(docker run --rm --platform linux/arm64 "$REF_JRE_ARM64" java -version 2>&1)" \
@@ -642,6 +703,14 @@ verify_multi() {
     else
         ok "jre:25-arm64 not run (no qemu-aarch64 binfmt; docker-env.sh qemu enables it)"
     fi
+}
+
+# logs_have CONTAINER TEXT (no `docker logs | grep -q`: with pipefail, grep's early exit
+# can fail the pipeline through SIGPIPE).
+logs_have() {
+    local logs
+    logs="$(docker logs "$1" 2>&1)"
+    grep -qF -- "$2" <<<"$logs"
 }
 
 wait_ready() {   # CONTAINER: until pg_isready over TCP inside the container
@@ -658,7 +727,8 @@ verify_postgres() {
     local tag net vol c1 c2 dir out t0 t1 ms
     tag="bci-verify-$$"
     net="$tag-net"; vol="$tag-data"; c1="$tag-pg1"; c2="$tag-pg2"
-    dir="$(scratch verify-pg)"
+    scratch verify-pg
+    dir="$SCRATCH"
     chmod 755 "$dir"
     printf 'S3cret-pw\n' >"$dir/pw"
     chmod 644 "$dir/pw"
@@ -678,7 +748,7 @@ verify_postgres() {
     for ((i = 0; i < 40; i++)); do
         if docker exec "$c1" pg_isready -q -U books -d books 2>/dev/null; then
             if ! docker exec "$c1" pg_isready -q -h 127.0.0.1 -U books -d books 2>/dev/null \
-                && ! docker logs "$c1" 2>&1 | grep -q 'init process complete'; then
+                && ! logs_have "$c1" 'init process complete'; then
                 saw_socket_only=1
             fi
             break
@@ -689,7 +759,7 @@ verify_postgres() {
         || bad "postgres: did not observe the socket-only init server"
     if wait_ready "$c1"; then ok "postgres: fresh start with POSTGRES_PASSWORD_FILE ready over TCP"
     else bad "postgres: fresh start not ready"; docker logs "$c1" >&2; return; fi
-    docker logs "$c1" 2>&1 | grep -q 'running /docker-entrypoint-initdb.d/01-seed.sql' \
+    logs_have "$c1" 'running /docker-entrypoint-initdb.d/01-seed.sql' \
         && ok "postgres: ran /docker-entrypoint-initdb.d/01-seed.sql" || bad "postgres: init script not run"
     docker exec "$c1" psql -q -U books -d books -c 'CREATE TABLE kept(v text); INSERT INTO kept VALUES ($$hello$$);' \
         && ok "postgres: docker exec psql works" || bad "postgres: docker exec psql"
@@ -709,13 +779,14 @@ verify_postgres() {
     [[ "$out" == 42 ]] && ok "postgres: right password over TCP (scram-sha-256), seeded data" || bad "postgres: right password: $out"
     out="$(docker exec "$c1" psql -U books -d books -tAc 'show listen_addresses; show password_encryption' | tr '\n' ' ')"
     [[ "$out" == "* scram-sha-256 " ]] && ok "postgres: listen_addresses=* password_encryption=scram-sha-256" || bad "postgres: settings $out"
-    [[ "$(docker top "$c1" -eo uid,comm | awk 'NR > 1 && $2 ~ /^postgres/ { print $1 }' | sort -u)" == 999 ]] \
+    [[ "$(docker top "$c1" -eo pid,uid,comm | awk 'NR > 1 && $3 ~ /^postgres/ { print $2 }' | sort -u)" == 999 ]] \
         && ok "postgres: server runs as user postgres" || bad "postgres: server user"
 
     t0="$(date +%s%N)"; docker stop "$c1" >/dev/null; t1="$(date +%s%N)"
     ms=$(((t1 - t0) / 1000000))
     [[ $ms -lt 5000 ]] && ok "postgres: docker stop took ${ms} ms" || bad "postgres: docker stop took ${ms} ms"
-    out="$(docker logs "$c1" 2>&1 | tail -n 5)"
+    # Log of the real server only (the init phase has its own fast shutdown).
+    out="$(docker logs "$c1" 2>&1 | sed -n '/init process complete/,$p')"
     grep -q 'received fast shutdown request' <<<"$out" && grep -q 'database system is shut down' <<<"$out" \
         && [[ "$(docker inspect -f '{{.State.ExitCode}}' "$c1")" == 0 ]] \
         && ok "postgres: clean fast shutdown, exit 0" || bad "postgres: shutdown log: $out"
@@ -725,9 +796,16 @@ verify_postgres() {
     if wait_ready "$c2"; then
         out="$(docker exec "$c2" psql -U books -d books -tAc 'select v from kept')"
         [[ "$out" == hello ]] && ok "postgres: restart on the volume kept the data" || bad "postgres: data after restart: $out"
-        docker logs "$c2" 2>&1 | grep -q 'Skipping initialization' && ! docker logs "$c2" 2>&1 | grep -q 'initdb' \
+        logs_have "$c2" 'Skipping initialization' && ! logs_have "$c2" 'initdb' \
             && ok "postgres: no re-init on an existing volume" || bad "postgres: re-init on restart?"
     else bad "postgres: restart not ready"; fi
+    # SIGTERM (what a runtime without STOPSIGNAL support sends) must also be a fast shutdown.
+    t0="$(date +%s%N)"; docker kill -s TERM "$c2" >/dev/null
+    timeout 10 docker wait "$c2" >/dev/null || true
+    t1="$(date +%s%N)"; ms=$(((t1 - t0) / 1000000))
+    out="$(docker logs "$c2" 2>&1 | tail -n 8)"
+    [[ $ms -lt 5000 ]] && grep -q 'received fast shutdown request' <<<"$out" && grep -q 'database system is shut down' <<<"$out" \
+        && ok "postgres: SIGTERM -> fast shutdown in ${ms} ms" || bad "postgres: SIGTERM took ${ms} ms: $out"
     docker rm -f "$c1" "$c2" >/dev/null
 
     out="$(docker run --rm -e POSTGRES_PASSWORD=a -e POSTGRES_PASSWORD_FILE=/x "$REF_PG" 2>&1)" \
@@ -754,14 +832,14 @@ print_refs() {
 }
 
 main() {
-    [[ "$(id -u)" -eq 0 ]] || die "must run as root"
     [[ $# -gt 0 ]] || set -- all
+    case "$1" in -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
+    [[ "$(id -u)" -eq 0 ]] || die "must run as root"
     local a
     for a in "$@"; do
         case "$a" in
             all|jre|jre-multi|postgres|verify) "$HERE/docker-env.sh" up; mkdir -p "$CACHE" ;;
             refs|clean) ;;
-            -h|--help|help) sed -n '2,25p' "$0"; exit 0 ;;
             *) die "unknown action '$a' (all|jre|jre-multi|postgres|verify|refs|clean)" ;;
         esac
         break
@@ -775,8 +853,10 @@ main() {
             verify) verify ;;
             refs) print_refs ;;
             clean)
-                if awk '{print $2}' /proc/mounts | grep -q "^${CACHE}/"; then die "something is mounted under $CACHE"; fi
-                log "deleting $CACHE"; rm -rf --one-file-system "$CACHE" ;;
+                if mounted_under "$CACHE"; then die "something is mounted under $CACHE"; fi
+                # Only this script's entries: other tools may keep caches in $CACHE too.
+                log "deleting $CACHE/{builder,jlink,rootfs,state,tmp}"
+                rm -rf --one-file-system "$CACHE/builder" "$CACHE/jlink" "$CACHE/rootfs" "$CACHE/state" "$CACHE/tmp" ;;
         esac
     done
 }

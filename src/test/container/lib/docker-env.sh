@@ -8,6 +8,8 @@
 #                          if they are not already answering (default action)
 #   docker-env.sh down     stop ONLY what an earlier `up` started (pids in the state dir)
 #   docker-env.sh status   print what is running and who started it
+#   docker-env.sh qemu     optional: qemu-user-static + binfmt_misc so that linux/arm64
+#                          images run here (emulated; slow, for smoke tests only)
 #   source docker-env.sh   same as `up`, then exports BOOKS_CI_REGISTRY in the caller
 #
 # Environment (all optional):
@@ -35,6 +37,7 @@ DOCKER_WAIT="${BOOKS_CI_DOCKER_WAIT:-60}"
 REGISTRY_ADDR="127.0.0.1:5000"
 REGISTRY_URL="http://${REGISTRY_ADDR}/v2/"
 PACKAGES=(docker.io docker-compose docker-registry debootstrap)
+QEMU_PACKAGES=(qemu-user-static binfmt-support)
 
 log() { printf '[docker-env] %s\n' "$*" >&2; }
 die() { printf '[docker-env] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -58,11 +61,12 @@ apt_has_candidates() {
 
 install_packages() {
     local missing=() p
-    for p in "${PACKAGES[@]}"; do
+    [[ $# -gt 0 ]] || set -- "${PACKAGES[@]}"
+    for p in "$@"; do
         pkg_installed "$p" || missing+=("$p")
     done
     if [[ ${#missing[@]} -eq 0 ]]; then
-        log "packages present: ${PACKAGES[*]}"
+        log "packages present: $*"
         return 0
     fi
     log "installing: ${missing[*]}"
@@ -166,7 +170,9 @@ start_registry() {
         cat > "$STATE_DIR/registry.yml" <<YML
 version: 0.1
 log:
-  level: info
+  level: warn
+  accesslog:
+    disabled: true
 storage:
   filesystem:
     rootdirectory: ${REGISTRY_STORAGE}
@@ -225,6 +231,21 @@ stop_ours() {
     die "$name (pid $pid) did not stop within ${timeout}s"
 }
 
+setup_qemu() {
+    install_packages "${QEMU_PACKAGES[@]}"
+    if ! mountpoint -q /proc/sys/fs/binfmt_misc; then
+        mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc \
+            || die "cannot mount binfmt_misc (kernel without CONFIG_BINFMT_MISC, or not allowed here)"
+    fi
+    if ! grep -qs enabled /proc/sys/fs/binfmt_misc/qemu-aarch64; then
+        update-binfmts --enable qemu-aarch64 || die "update-binfmts --enable qemu-aarch64 failed"
+    fi
+    # The F (fix-binary) flag lets containers use the interpreter without mounting it.
+    grep -q '^flags: .*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 \
+        || die "qemu-aarch64 binfmt registered without the F flag: containers cannot use it"
+    log "qemu-aarch64 binfmt enabled: linux/arm64 images run under emulation"
+}
+
 status() {
     local n pid
     for n in dockerd registry; do
@@ -253,8 +274,12 @@ main() {
             stop_ours dockerd dockerd 60
             ;;
         status) status ;;
-        -h|--help|help) sed -n '2,22p' "$0" ;;
-        *) die "unknown action '$action' (use up|down|status)" ;;
+        qemu)
+            need_root
+            setup_qemu
+            ;;
+        -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
+        *) die "unknown action '$action' (use up|down|status|qemu)" ;;
     esac
 }
 

@@ -1,0 +1,205 @@
+package dev.books;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+import dev.books.Api.Response;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Keeps the OpenAPI document (src/main/resources/META-INF/openapi.yaml) true: drives every operation to every
+ * status code the document lists, and checks each real answer against the document: the status must be
+ * documented, the body must validate against the documented schema (networknt json-schema-validator with the
+ * OpenAPI 3.1 dialect), an undocumented body must be absent, and required headers must be present. Finally every
+ * documented operation and status must have been seen.
+ */
+abstract class OpenApiConformanceContract {
+    private static final String DOCUMENT = "META-INF/openapi.yaml";
+    private static final JsonNode DOC = readDocument();
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDialect(Dialects.getOpenApi31());
+    private static final String DUNE = "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965}";
+
+    private final Set<String> seen = new TreeSet<>();
+
+    /**
+     * Runs a function while the database cannot be reached, or returns {@code false} when this run cannot cut the
+     * database off (then the 503 answers of the book operations are not required).
+     *
+     * @param during what to do during the outage
+     * @return whether it ran
+     */
+    protected abstract boolean duringDatabaseOutage(Runnable during);
+
+    /**
+     * The server under test.
+     *
+     * @return running server
+     */
+    protected abstract TestServer server();
+
+    @Test
+    void everyOperationAndStatusMatchesTheDocument() {
+        Api api = server().api();
+        String key = UUID.randomUUID().toString();
+
+        Response created = check(api.post("/books", DUNE, "Idempotency-Key", key), "post", "/books");
+        long id = created.json().get("id").asLong();
+        check(api.post("/books", "{\"title\":\"Dune\"}"), "post", "/books");
+        check(api.post("/books", "{\"title\":\"" + "x".repeat(20_000) + "\"}"), "post", "/books");
+        check(api.send("POST", "/books", "text/plain", DUNE.getBytes(StandardCharsets.UTF_8)), "post", "/books");
+        check(
+                api.post("/books", "{\"title\":\"Other\",\"author\":\"A\",\"year\":1}", "Idempotency-Key", key),
+                "post",
+                "/books");
+
+        check(api.get("/books?author=Frank%20Herbert&limit=1"), "get", "/books");
+        check(api.get("/books?limit=0"), "get", "/books");
+
+        check(api.get("/books/" + id), "get", "/books/{id}");
+        check(api.get("/books/" + id, "If-None-Match", "\"1\""), "get", "/books/{id}");
+        check(api.get("/books/abc"), "get", "/books/{id}");
+        check(api.get("/books/987654321"), "get", "/books/{id}");
+
+        check(api.put("/books/" + id, "{\"year\":1966}", "If-Match", "\"1\""), "put", "/books/{id}");
+        check(api.put("/books/" + id, "{\"year\":1967}", "If-Match", "\"1\""), "put", "/books/{id}");
+        check(api.put("/books/" + id, "{\"year\":\"abc\"}"), "put", "/books/{id}");
+        check(api.put("/books/987654321", "{\"year\":1}"), "put", "/books/{id}");
+        check(api.put("/books/" + id, "{\"title\":\"" + "x".repeat(20_000) + "\"}"), "put", "/books/{id}");
+        check(
+                api.send("PUT", "/books/" + id, "text/plain", "{}".getBytes(StandardCharsets.UTF_8)),
+                "put",
+                "/books/{id}");
+
+        check(api.delete("/books/" + id, "If-Match", "\"1\""), "delete", "/books/{id}");
+        check(api.delete("/books/-1"), "delete", "/books/{id}");
+        check(api.delete("/books/" + id), "delete", "/books/{id}");
+        check(api.delete("/books/" + id), "delete", "/books/{id}");
+
+        check(api.get("/observe/health/live"), "get", "/observe/health/live");
+        check(api.get("/observe/health/ready"), "get", "/observe/health/ready");
+        server().stopping().set(true);
+        check(api.get("/observe/health/ready"), "get", "/observe/health/ready");
+        server().stopping().set(false);
+
+        boolean outage = duringDatabaseOutage(() -> {
+            check(api.get("/books"), "get", "/books");
+            check(api.post("/books", DUNE), "post", "/books");
+            check(api.get("/books/1"), "get", "/books/{id}");
+            check(api.put("/books/1", "{\"year\":1}"), "put", "/books/{id}");
+            check(api.delete("/books/1"), "delete", "/books/{id}");
+        });
+
+        Set<String> missing = new TreeSet<>(documented());
+        missing.removeAll(seen);
+        if (!outage) {
+            missing.removeIf(entry -> entry.endsWith(" 503") && entry.contains("/books"));
+        }
+        assertThat("documented but never exercised", missing, is(empty()));
+    }
+
+    private Response check(Response res, String method, String path) {
+        String status = Integer.toString(res.status());
+        String operation = "/paths/" + escape(path) + "/" + method;
+        assertThat(
+                "operation " + method + " " + path + " is documented",
+                DOC.at(operation).isMissingNode(),
+                is(false));
+        String responsePointer = operation + "/responses/" + status;
+        JsonNode response = DOC.at(responsePointer);
+        assertThat(
+                method + " " + path + " answered " + status + ", which is not documented: " + res.body(),
+                response.isMissingNode(),
+                is(false));
+        if (response.has("$ref")) {
+            responsePointer = response.get("$ref").asText().substring(1);
+            response = DOC.at(responsePointer);
+        }
+        JsonNode content = response.path("content");
+        if (content.isMissingNode() || content.isEmpty()) {
+            assertThat(method + " " + path + " " + status + " has no documented body", res.body(), is(""));
+        } else {
+            String mediaType = res.mediaType();
+            assertThat(
+                    method + " " + path + " " + status + " answered " + mediaType + ", documented: " + content,
+                    content.has(mediaType),
+                    is(true));
+            String schemaPointer = responsePointer + "/content/" + escape(mediaType) + "/schema";
+            Schema schema = SCHEMAS.getSchema(SchemaLocation.of("classpath:" + DOCUMENT + "#" + schemaPointer));
+            List<Error> errors = schema.validate(res.body(), InputFormat.JSON);
+            assertThat(method + " " + path + " " + status + " body " + res.body(), messages(errors), is(empty()));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        response.path("headers").properties().iterator();
+                it.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = it.next();
+            JsonNode definition = header.getValue().has("$ref")
+                    ? DOC.at(header.getValue().get("$ref").asText().substring(1))
+                    : header.getValue();
+            if (definition.path("required").asBoolean(false)) {
+                assertThat(
+                        method + " " + path + " " + status + " must send " + header.getKey(),
+                        res.header(header.getKey()).isPresent(),
+                        is(true));
+            }
+        }
+        seen.add(method + " " + path + " " + status);
+        return res;
+    }
+
+    private static Set<String> documented() {
+        Set<String> all = new TreeSet<>();
+        DOC.path("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    if (operation.getValue().has("responses")) {
+                        operation
+                                .getValue()
+                                .path("responses")
+                                .properties()
+                                .forEach(response ->
+                                        all.add(operation.getKey() + " " + path.getKey() + " " + response.getKey()));
+                    }
+                }));
+        return all;
+    }
+
+    private static List<String> messages(List<Error> errors) {
+        List<String> messages = new ArrayList<>();
+        errors.forEach(error -> messages.add(error.getInstanceLocation() + ": " + error.getMessage()));
+        return messages;
+    }
+
+    private static String escape(String pointerToken) {
+        return pointerToken.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static JsonNode readDocument() {
+        try (InputStream in = OpenApiConformanceContract.class.getClassLoader().getResourceAsStream(DOCUMENT)) {
+            return new ObjectMapper(new YAMLFactory()).readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
