@@ -34,6 +34,13 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
  * Starts the books service: configuration, database, routing; and stops it cleanly on SIGTERM.
  */
 public final class Main {
+    static {
+        // Before the first logger exists: keep logging alive during shutdown (see LastingLogManager).
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", LastingLogManager.class.getName());
+        }
+    }
+
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
 
     private Main() {}
@@ -61,6 +68,16 @@ public final class Main {
                 WebServer.builder().config(config.get("server")).shutdownHook(false);
         setup(builder, config, database, stopping);
         WebServer server = builder.build().start();
+        if (!server.isRunning()) {
+            // Helidon has logged why (typically the port is in use); do not linger without a listener.
+            LOGGER.log(
+                    Level.ERROR,
+                    "Cannot start: the HTTP server did not start (is port "
+                            + config.get("server.port").asInt().orElse(8080) + " in use?)");
+            database.close();
+            System.exit(1);
+            return;
+        }
         Duration shutdownDelay =
                 config.get("books.shutdown-delay").as(Duration.class).orElse(Duration.ZERO);
         ScheduledExecutorService purger = purgeIdempotencyKeys(database, BookSettings.create(config.get("books")));

@@ -1,6 +1,8 @@
 package dev.books;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +71,19 @@ class MainIT {
             assertThat(exit, is(1));
             assertThat(service.log(), containsString("Cannot read the database password file " + file));
             assertThat(service.log(), containsString("DB_PASSWORD_FILE"));
+        }
+    }
+
+    @Test
+    void portInUseStopsStartWithNonZeroExit() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServiceProcess service =
+                        ServiceProcess.start(Map.of("SERVER_PORT", Integer.toString(taken.getLocalPort())))) {
+
+            int exit = service.awaitExit(START);
+
+            assertThat(exit, is(1));
+            assertThat(service.log(), containsString("Cannot start: the HTTP server did not start"));
         }
     }
 

@@ -53,7 +53,8 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         builder.environment().put("SERVER_HOST", "127.0.0.1");
         builder.environment().putAll(env);
-        return new ServiceProcess(builder.start(), log, port);
+        int actualPort = Integer.parseInt(builder.environment().get("SERVER_PORT"));
+        return new ServiceProcess(builder.start(), log, actualPort);
     }
 
     /**

@@ -81,6 +81,7 @@ public final class BookRepository {
         for (int attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
             DbTransaction tx = db.transaction();
             KeyedCreation created = null;
+            boolean ended = false;
             try {
                 tx.namedDelete("delete-expired-idempotency-key", key, expiredBefore);
                 if (tx.namedInsert("claim-idempotency-key", key, requestHash, System.currentTimeMillis()) == 1) {
@@ -90,10 +91,13 @@ public final class BookRepository {
                     created = new KeyedCreation(stored.id(), body, requestHash, false);
                 } else {
                     tx.rollback();
+                    ended = true;
                 }
-            } catch (RuntimeException e) {
-                rollbackAfter(tx, e);
-                throw e;
+            } finally {
+                if (created == null && !ended) {
+                    // A statement failed: release the connection; the statement's exception propagates.
+                    rollbackQuietly(tx);
+                }
             }
             if (created != null) {
                 // Outside the try: a failed commit must not be followed by a rollback that hides its cause.
@@ -102,8 +106,7 @@ public final class BookRepository {
             }
             Optional<KeyedCreation> existing = findKey(key);
             if (existing.isPresent()
-                    && (existing.get().response() != null
-                            || !existing.get().requestHash().equals(requestHash))) {
+                    && (existing.get().response() != null || !existing.get().sameRequest(requestHash))) {
                 return existing.get();
             }
             // The first request with this key has not committed yet (databases that do not make the claim wait),
@@ -185,11 +188,11 @@ public final class BookRepository {
         return db.execute().namedDelete("delete-book-version", id, version) > 0;
     }
 
-    private static void rollbackAfter(DbTransaction tx, RuntimeException failure) {
+    private static void rollbackQuietly(DbTransaction tx) {
         try {
             tx.rollback();
         } catch (RuntimeException e) {
-            failure.addSuppressed(e);
+            // The connection is already broken; the original failure is what matters.
         }
     }
 

@@ -172,7 +172,7 @@ public final class BookService implements HttpService {
                 newBook,
                 expiredBefore,
                 book -> new String(BookJson.write(book), StandardCharsets.UTF_8));
-        if (!creation.requestHash().equals(hash)) {
+        if (!creation.sameRequest(hash)) {
             throw new ProblemException(Problem.of(
                     "idempotency-key-reused",
                     Status.UNPROCESSABLE_CONTENT_422,
