@@ -387,6 +387,19 @@ abstract class BookApiContract {
     }
 
     @Test
+    void oversizedHeadersAndUrisAreRejectedWithJson() {
+        Response headers = api.get("/books/1", "X-Padding", "a".repeat(20_000));
+        assertThat(headers.status(), is(400));
+        assertThat(headers.mediaType(), is("application/problem+json"));
+        assertThat(headers.json().has("error"), is(true));
+
+        Response uri = api.get("/books?q=" + "a".repeat(5_000));
+        assertThat(uri.status(), is(414));
+        assertThat(uri.mediaType(), is("application/problem+json"));
+        assertThat(uri.json().get("error").asText(), is("URI too long"));
+    }
+
+    @Test
     void unknownPathIsJsonNotFound() {
         assertProblem(api.get("/nothing/here"), 404, "Not found");
         assertProblem(api.get("/books/1/extra"), 404, "Not found");
