@@ -2,6 +2,7 @@ package dev.books.http;
 
 import java.lang.System.Logger.Level;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -39,10 +40,7 @@ public final class RequestLog implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        String id = req.headers()
-                .first(REQUEST_ID)
-                .filter(RequestLog::isSafe)
-                .orElseGet(() -> UUID.randomUUID().toString());
+        String id = req.headers().first(REQUEST_ID).filter(RequestLog::isSafe).orElseGet(RequestLog::newId);
         res.header(REQUEST_ID, id);
         HelidonMdc.set("requestId", id);
         long started = System.nanoTime();
@@ -61,6 +59,19 @@ public final class RequestLog implements Filter {
             }
             HelidonMdc.remove("requestId");
         }
+    }
+
+    /**
+     * A random version 4 UUID from {@link ThreadLocalRandom}: request ids need to be unique, not unguessable, and
+     * {@link UUID#randomUUID()} takes a lock on the shared SecureRandom for every request.
+     *
+     * @return a new id
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     /** Only letters, digits, '.', '_' and '-': safe in logs and headers (no injection of lines or fields). */
