@@ -20,6 +20,7 @@ import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.helidon.http.HeaderValues;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.openapi.OpenApiFeature;
@@ -129,7 +130,15 @@ public final class Main {
                 .addFeature(OpenApiFeature.builder().build())
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
-                    routing.addFilter(new RequestLog(
+                    routing.addFilter((chain, req, res) -> {
+                                if (stopping.get()) {
+                                    // Stopping: ask keep-alive clients to reconnect (to another instance) now,
+                                    // rather than have their next request meet a closed listener.
+                                    res.header(HeaderValues.CONNECTION_CLOSE);
+                                }
+                                chain.proceed();
+                            })
+                            .addFilter(new RequestLog(
                                     books.get("access-log").asBoolean().orElse(true)))
                             .addFilter(new HttpMetrics(registry))
                             .register("/books", bookService);

@@ -3,6 +3,7 @@ package dev.books.http;
 import java.lang.System.Logger.Level;
 
 import dev.books.db.DatabaseErrors;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.DirectHandler.EventType;
@@ -158,11 +159,30 @@ public final class ErrorHandling {
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
+        if (clientWentAway(e)) {
+            // The client closed the connection before sending its whole request: nobody is left to answer, and
+            // any client could flood the log with stack traces if this were reported as a failure.
+            LOGGER.log(
+                    Level.DEBUG,
+                    () -> "Client went away during " + req.prologue().method().text() + " "
+                            + req.path().absolute().path());
+            send(req, res, Problem.of("bad-request", Status.BAD_REQUEST_400, "Bad request", "Incomplete request."));
+            return;
+        }
         LOGGER.log(
                 Level.ERROR,
                 "Unexpected failure of " + req.prologue().method().text() + " "
-                        + req.path().path(),
+                        + req.path().absolute().path(),
                 e);
         send(req, res, internalError());
+    }
+
+    private static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DataReader.InsufficientDataAvailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
