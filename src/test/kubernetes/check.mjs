@@ -171,6 +171,7 @@ const app = {
   delay: appYaml?.books?.['shutdown-delay'] ?? 'PT0S',
   poolSize: Number(appYaml?.db?.pool?.['maximum-size'] ?? 10),
   validationTimeout: duration(appYaml?.db?.pool?.['validation-timeout'] ?? 'PT1S', 'db.pool.validation-timeout'),
+  connectionTimeout: duration(appYaml?.db?.pool?.['connection-timeout'] ?? 'PT2S', 'db.pool.connection-timeout'),
 };
 const pom = fs.readFileSync(path.join(opts.repo, 'pom.xml'), 'utf8');
 const jib = /<artifactId>jib-maven-plugin<\/artifactId>([\s\S]*?)<\/plugin>/.exec(pom)?.[1] ?? '';
@@ -655,7 +656,10 @@ async function checkRender(render) {
       const rp = c.readinessProbe ?? {};
       const lp = c.livenessProbe ?? {};
       const sp = c.startupProbe ?? {};
-      if ((rp.timeoutSeconds ?? 1) <= app.validationTimeout) problems.push(`readinessProbe timeoutSeconds ${rp.timeoutSeconds ?? 1} must exceed the database check's bound db.pool.validation-timeout (${app.validationTimeout} s)`);
+      // The readiness check waits for a pooled connection (up to connection-timeout, e.g. when every connection is
+      // busy under load) and then validates it (up to validation-timeout).
+      const readinessBound = app.connectionTimeout + app.validationTimeout;
+      if ((rp.timeoutSeconds ?? 1) <= readinessBound) problems.push(`readinessProbe timeoutSeconds ${rp.timeoutSeconds ?? 1} must exceed the database check's bound db.pool.connection-timeout + db.pool.validation-timeout (${readinessBound} s)`);
       if ((rp.periodSeconds ?? 10) * (rp.failureThreshold ?? 3) > 30) problems.push('readinessProbe takes more than 30 s to take a pod out of the endpoints');
       if ((lp.periodSeconds ?? 10) * (lp.failureThreshold ?? 3) < 20) problems.push('livenessProbe restarts after less than 20 s of failures (GC pauses, CPU throttling)');
       if ((lp.timeoutSeconds ?? 1) < 2) problems.push('livenessProbe timeoutSeconds < 2');
