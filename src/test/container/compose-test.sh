@@ -42,6 +42,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 LIB="$HERE/lib"
 COMPOSE_YAML="$ROOT/compose.yaml"
+# `docker compose up` in the repository reads both files; with -f the override must be named explicitly.
+COMPOSE_OVERRIDE="$ROOT/compose.override.yaml"
 PROJECT="${BOOKS_COMPOSE_PROJECT:-books-ci-compose}"
 JRE_STANDIN=localhost:5000/books-test/jre:25
 export POSTGRES_IMAGE="${POSTGRES_IMAGE:-localhost:5000/books-test/postgres:17}"
@@ -93,7 +95,7 @@ to_ns() { date -d "$1" +%s%N; }
 dc() {
     local rc=0
     timeout "${DC_TIMEOUT:-300}" docker-compose --ansi never -p "$PROJECT" -f "$COMPOSE_YAML" \
-        --project-directory "$WORK" "$@" 2>"$WORK/dc.err" || rc=$?
+        -f "$COMPOSE_OVERRIDE" --project-directory "$WORK" "$@" 2>"$WORK/dc.err" || rc=$?
     grep -v '^The following deploy sub-keys are not supported' "$WORK/dc.err" >&2 || true
     return "$rc"
 }
@@ -174,7 +176,7 @@ cleanup() {
     if ((rc != 0 || FAILS > 0)); then diagnostics; fi
     if ((KEEP)); then
         log "--keep: left in place; remove with:"
-        info "docker-compose -p $PROJECT -f $COMPOSE_YAML --project-directory $WORK down -v && rm -rf $WORK"
+        info "docker-compose -p $PROJECT -f $COMPOSE_YAML -f $COMPOSE_OVERRIDE --project-directory $WORK down -v && rm -rf $WORK"
     elif [ -n "$WORK" ] && [ -d "$WORK" ]; then
         log "7. cleanup"
         # down needs the secret file to exist only to parse the file quietly; recreate it if a check removed it.
@@ -232,7 +234,8 @@ fi
 WORK=$(mktemp -d "/tmp/$PROJECT.XXXXXX")
 info "project $PROJECT, compose file $COMPOSE_YAML, project directory $WORK, port $BOOKS_PORT"
 : >"$WORK/dc.err"
-docker-compose -p "$PROJECT" -f "$COMPOSE_YAML" --project-directory "$WORK" config -q 2>"$WORK/config.err" || true
+docker-compose -p "$PROJECT" -f "$COMPOSE_YAML" -f "$COMPOSE_OVERRIDE" --project-directory "$WORK" config -q \
+    2>"$WORK/config.err" || true
 if grep -q 'deploy sub-keys are not supported' "$WORK/config.err"; then
     info "docker-compose 1.29 says (once per service, every call):"
     grep 'deploy sub-keys' "$WORK/config.err" | sort -u | sed 's/^/       /'
@@ -324,7 +327,8 @@ dc ps
 log "1. hardening (docker inspect)"
 hc() { inspect "$BOOKS_CID" "$1"; }
 check "1 books: read-only root filesystem" test "$(hc '{{.HostConfig.ReadonlyRootfs}}')" = true
-check "1 books: tmpfs on /tmp" grep -q '"/tmp"' <<<"$(hc '{{json .HostConfig.Tmpfs}}')"
+check "1 books: tmpfs on /tmp" grep -q '"Type":"tmpfs","Source":"","Destination":"/tmp"' \
+    <<<"$(inspect "$(cid books)" '{{json .Mounts}}')"
 check "1 books: cap_drop ALL" test "$(hc '{{json .HostConfig.CapDrop}}')" = '["ALL"]'
 check "1 books: no-new-privileges" grep -q 'no-new-privileges:true' <<<"$(hc '{{json .HostConfig.SecurityOpt}}')"
 check "1 books: memory limit 512 MiB" test "$(hc '{{.HostConfig.Memory}}')" = 536870912
