@@ -26,6 +26,9 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../../.." && pwd)"
+# Only npm_tools_cache and npm_tools are used from it; log and die are this script's own.
+# shellcheck source-path=SCRIPTDIR source=../lib/harness.sh
+. "$REPO/src/test/lib/harness.sh"
 
 log() { printf '[lint-workflows] %s\n' "$*" >&2; }
 die() { printf '[lint-workflows] ERROR: %s\n' "$*" >&2; exit 2; }
@@ -47,31 +50,10 @@ command -v npm >/dev/null || die "npm is missing"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 ((node_major >= 20)) || die "node >= 20 needed, found $(node --version)"
 
-default_cache() {
-    if [[ -n "${BOOKS_CI_CACHE:-}" ]]; then
-        echo "$BOOKS_CI_CACHE/workflow-lint"
-    elif [[ "$(id -u)" -eq 0 ]]; then
-        echo /var/cache/books-ci/workflow-lint
-    else
-        echo "${XDG_CACHE_HOME:-$HOME/.cache}/books-ci/workflow-lint"
-    fi
-}
-CACHE="${BOOKS_LINT_CACHE:-$(default_cache)}"
+CACHE="${BOOKS_LINT_CACHE:-$(npm_tools_cache workflow-lint)}"
 case "$CACHE/" in "$REPO"/*) die "BOOKS_LINT_CACHE must be outside the work tree: $CACHE" ;; esac
-
-# One install per content of package.json + package-lock.json.
-key="$(cat "$HERE/package.json" "$HERE/package-lock.json" | sha256sum | cut -c1-16)"
-PREFIX="$CACHE/$key"
-if [[ ! -f "$PREFIX/.complete" ]]; then
-    log "installing the pinned linters into $PREFIX"
-    rm -rf "$PREFIX"
-    mkdir -p "$PREFIX"
-    cp "$HERE/package.json" "$HERE/package-lock.json" "$PREFIX/"
-    (cd "$PREFIX" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >"$PREFIX/npm-ci.log" 2>&1) \
-        || { cat "$PREFIX/npm-ci.log" >&2; die "npm ci failed"; }
-    touch "$PREFIX/.complete"
-fi
-export LINT_NODE_MODULES="$PREFIX/node_modules"
+npm_tools "$HERE" "$CACHE" linters
+export LINT_NODE_MODULES="$NPM_PREFIX/node_modules"
 
 SHELLCHECK=skip
 if [[ "${BOOKS_LINT_SHELLCHECK:-}" != skip ]]; then
@@ -140,14 +122,16 @@ lint_tree "$REPO" || { log "the repository does not pass its own lint"; exit 1; 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-# mutate NAME FILE PERL-EXPRESSION: copy the repository's .github and src/test/ci to a temp
-# tree, apply the edit to FILE there (it must change the file), and expect the lint to fail.
+# mutate NAME FILE PERL-EXPRESSION: copy the repository's .github, src/test/ci and src/test/lib (sourced by
+# the scripts in src/test/ci) to a temp tree, apply the edit to FILE there (it must change the file), and
+# expect the lint to fail.
 mutations=0 rejected=0
 mutate() {
     local name="$1" file="$2" expr="$3" tree="$WORK/$1"
     mkdir -p "$tree/src/test"
     cp -R "$REPO/.github" "$tree/.github"
     cp -R "$HERE" "$tree/src/test/ci"
+    cp -R "$REPO/src/test/lib" "$tree/src/test/lib"
     cp "$tree/$file" "$tree/$file.orig"
     perl -0pi -e "$expr" "$tree/$file"
     if cmp -s "$tree/$file" "$tree/$file.orig"; then

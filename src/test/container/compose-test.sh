@@ -41,6 +41,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 LIB="$HERE/lib"
+# shellcheck source-path=SCRIPTDIR source=../lib/harness.sh
+. "$ROOT/src/test/lib/harness.sh"
 COMPOSE_YAML="$ROOT/compose.yaml"
 # `docker compose up` in the repository reads both files; with -f the override must be named explicitly.
 COMPOSE_OVERRIDE="$ROOT/compose.override.yaml"
@@ -54,40 +56,9 @@ BASE="http://127.0.0.1:$BOOKS_PORT"
 # The one-line command of secrets/README.md (checked to be there verbatim, then run in the work directory).
 SECRET_CMD='(umask 077 && mkdir -p secrets) && openssl rand -hex 32 > secrets/db_password.txt && chmod 0644 secrets/db_password.txt'
 
-BUILD=0
-KEEP=0
-for arg in "$@"; do
-    case "$arg" in
-        --build) BUILD=1 ;;
-        --keep) KEEP=1 ;;
-        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
-    esac
-done
+parse_args "--build --keep" "$@"
 
-PASSES=0
-FAILS=0
-FAILED=()
-T0=$(date +%s)
 WORK=""
-
-log() { printf '\n=== %s [%3ds] %s\n' "$(date +%H:%M:%S)" "$(($(date +%s) - T0))" "$*"; }
-info() { printf '     %s\n' "$*"; }
-pass() { PASSES=$((PASSES + 1)); printf 'PASS %s\n' "$*"; }
-fail() { FAILS=$((FAILS + 1)); FAILED+=("$*"); printf 'FAIL %s\n' "$*"; }
-# check NAME CMD...: PASS or FAIL by the command's status.
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name"; fi
-}
-die() {
-    fail "$*"
-    exit 1
-}
-now_ms() { date +%s%3N; }
-# RFC 3339 timestamp (as docker prints it) -> nanoseconds since the epoch.
-to_ns() { date -d "$1" +%s%N; }
 
 # docker-compose on the repository's compose.yaml, project directory = the private work directory.
 # Every call is bounded (DC_TIMEOUT seconds, default 300); the warning about deploy sub-keys (printed on every
@@ -108,16 +79,6 @@ inspect() { docker inspect -f "$2" "$1" 2>/dev/null; }
 volume_exists() { docker volume inspect "$1" >/dev/null 2>&1; }
 health() { inspect "$1" '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}'; }
 
-# wait_until SECONDS CMD...: runs CMD every POLL seconds (default 1) until it succeeds; 1 on time-out.
-wait_until() {
-    local timeout=$1
-    shift
-    local deadline=$(($(date +%s) + timeout))
-    until "$@"; do
-        if (($(date +%s) >= deadline)); then return 1; fi
-        sleep "${POLL:-1}"
-    done
-}
 is_healthy() { [ "$(health "$(cid "$1")")" = healthy ]; }
 
 # http METHOD PATH [curl args...]: sets CODE (000 when no answer), BODY and HDRS (response headers).
@@ -191,11 +152,7 @@ cleanup() {
         if [ -z "$left" ]; then pass "7 cleanup: no container, volume or network of project $PROJECT is left"; else
             fail "7 cleanup: left behind: $left"; fi
     fi
-    log "$PASSES passed, $FAILS failed in $(($(date +%s) - T0)) s"
-    local f
-    for f in "${FAILED[@]}"; do printf '  failed: %s\n' "$f"; done
-    if ((rc == 0 && FAILS > 0)); then rc=1; fi
-    exit "$rc"
+    finish "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -218,9 +175,7 @@ fi
 if ((BUILD)) || ! docker image inspect "$BOOKS_IMAGE" >/dev/null 2>&1; then
     [ "$BOOKS_IMAGE" = books:latest ] || die "image $BOOKS_IMAGE is missing (only books:latest is built here)"
     docker image inspect "$JRE_STANDIN" >/dev/null 2>&1 || "$LIB/base-images.sh" jre
-    if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then
-        export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-    fi
+    default_java_home
     log "building $BOOKS_IMAGE with Jib (base $JRE_STANDIN, JAVA_HOME=$JAVA_HOME)"
     (cd "$ROOT" && ./mvnw -B -q package -DskipTests jib:dockerBuild \
         -Djib.from.image="docker://$JRE_STANDIN" -Djib.from.platforms=linux/amd64)

@@ -36,6 +36,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 LIB="$HERE/lib"
+HARNESS_TAG=image-test
+# shellcheck source-path=SCRIPTDIR source=../lib/harness.sh
+. "$ROOT/src/test/lib/harness.sh"
 
 PORT="${BOOKS_TEST_PORT:-18080}"
 START_TIMEOUT="${BOOKS_TEST_START_TIMEOUT:-90}"
@@ -53,8 +56,6 @@ NAME="books-ci-imgtest-$$"                            # prefix of container name
 ML_ACCEPT='application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.oci.image.index.v1+json'
 M_ACCEPT='application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json'
 
-PASSED=0
-FAILED=()
 CONTAINERS=()   # containers to remove
 TAGS=()         # image tags to remove (never books:latest)
 PUSHED_TAGS=()  # tags pushed (or attempted) to $PUSH_REPO
@@ -63,13 +64,9 @@ TMP=""
 TIMES=()
 PREV_ID=""      # books:latest before this run's build
 
-log() { printf '\n=== [image-test +%ss] %s\n' "$SECONDS" "$*"; }
-info() { printf '      %s\n' "$*"; }
-pass() { PASSED=$((PASSED + 1)); printf 'PASS  %s\n' "$*"; }
-fail() { FAILED+=("$*"); printf 'FAIL  %s\n' "$*"; }
-# A failed prerequisite: later checks cannot run.
-abort() { fail "$*"; exit 1; }
-check() { # check DESCRIPTION COMMAND... -> PASS/FAIL on the command's status
+# check DESCRIPTION COMMAND... -> PASS/FAIL on the command's status: the harness's check, with the command's
+# stdout discarded.
+check() {
     local what="$1"
     shift
     if "$@" >/dev/null; then pass "$what"; else fail "$what"; fi
@@ -80,7 +77,6 @@ logs_have() {
     l="$(docker logs "$1" 2>&1)"
     grep -Eq -- "$2" <<<"$l"
 }
-now_ms() { date +%s%3N; }
 phase_time() { TIMES+=("$(printf '%-44s %4ss' "$1" "$2")"); }
 
 cleanup() {
@@ -115,7 +111,7 @@ cleanup() {
     echo "=== timings"
     for t in "${TIMES[@]}"; do echo "  $t"; done
     echo "  total                                        ${SECONDS}s"
-    echo "=== summary: ${PASSED} passed, ${#FAILED[@]} failed"
+    echo "=== summary: ${PASSES} passed, ${#FAILED[@]} failed"
     for t in "${FAILED[@]}"; do echo "  FAILED: $t"; done
     if ((${#FAILED[@]} > 0)); then
         echo "IMAGE TEST FAILED"
@@ -131,20 +127,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- helpers --------------------------------------------------------------------------------------------------
-
-pick_jdk() {
-    local candidate version
-    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-        [[ -n "$candidate" && -x "$candidate/bin/javac" ]] || continue
-        version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
-            | sed -n 's/^ *java.specification.version = //p')
-        if [[ "${version%%.*}" =~ ^[0-9]+$ ]] && ((${version%%.*} >= 21)); then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
 
 ensure_tools() {
     local missing=() t
@@ -240,19 +222,19 @@ http() {
 # --- 0. environment -------------------------------------------------------------------------------------------
 log "environment (tree: $ROOT, run $RUN_ID)"
 t0=$SECONDS
-[[ "$(id -u)" -eq 0 ]] || abort "must run as root (installs packages, starts dockerd)"
-JAVA_HOME="$(pick_jdk)" || abort "no JDK 21+ found (set JAVA_HOME)"
+[[ "$(id -u)" -eq 0 ]] || die "must run as root (installs packages, starts dockerd)"
+JAVA_HOME="$(pick_jdk)" || die "no JDK 21+ found (set JAVA_HOME)"
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
 info "JAVA_HOME=$JAVA_HOME"
-ensure_tools || abort "could not install jq/curl"
-timeout 600 bash "$LIB/docker-env.sh" up || abort "lib/docker-env.sh up"
-timeout 1800 bash "$LIB/base-images.sh" all >/dev/null || abort "lib/base-images.sh all"
-docker image inspect "${BASE_DOCKER#docker://}" >/dev/null 2>&1 || abort "base ${BASE_DOCKER#docker://} not in the engine"
+ensure_tools || die "could not install jq/curl"
+timeout 600 bash "$LIB/docker-env.sh" up || die "lib/docker-env.sh up"
+timeout 1800 bash "$LIB/base-images.sh" all >/dev/null || die "lib/base-images.sh all"
+docker image inspect "${BASE_DOCKER#docker://}" >/dev/null 2>&1 || die "base ${BASE_DOCKER#docker://} not in the engine"
 if ss -Hltn "sport = :$PORT" 2>/dev/null | grep -q .; then
-    abort "port $PORT is in use; set BOOKS_TEST_PORT to a free port"
+    die "port $PORT is in use; set BOOKS_TEST_PORT to a free port"
 fi
 TMP="$(mktemp -d /tmp/books-image-test.XXXXXX)"
-REVISION="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null)" || abort "$ROOT is not a git checkout (the image is labelled from git)"
+REVISION="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null)" || die "$ROOT is not a git checkout (the image is labelled from git)"
 COMMIT_TIME="$(TZ=UTC0 git -C "$ROOT" log -1 --date='format-local:%Y-%m-%dT%H:%M:%SZ' --format=%cd)"
 info "HEAD $REVISION, committed $COMMIT_TIME"
 phase_time "environment (docker, registry, base images)" $((SECONDS - t0))
@@ -265,15 +247,15 @@ dockerfiles="$(cd "$ROOT" && find . \( -path ./target -o -path ./.git -o -name n
 check "no Dockerfile/Containerfile in the tree" test -z "$dockerfiles"
 VERSION="$(cd "$ROOT" && timeout 300 ./mvnw -B -q help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null \
     | tail -n 1)"
-[[ "$VERSION" =~ ^[0-9A-Za-z._-]+$ ]] || abort "could not read project.version (got '$VERSION')"
+[[ "$VERSION" =~ ^[0-9A-Za-z._-]+$ ]] || die "could not read project.version (got '$VERSION')"
 TAGS+=("$LOCAL_IMAGE:$VERSION")
 PREV_ID="$(docker image inspect -f '{{.Id}}' "$LOCAL_IMAGE:latest" 2>/dev/null || true)"
 # Only the base is overridden: the multi-arch stand-in in the local registry, so the pom's two platforms
 # stay and Jib picks the engine's one, as with the real distroless base.
 mvn "$TMP/dockerBuild.log" "$ROOT" -B package -DskipTests jib:dockerBuild \
     "-Djib.from.image=$BASE_MULTI" -Djib.allowInsecureRegistries=true \
-    || abort "./mvnw -B package -DskipTests jib:dockerBuild"
-IMAGE_ID="$(docker image inspect -f '{{.Id}}' "$LOCAL_IMAGE:latest" 2>/dev/null)" || abort "$LOCAL_IMAGE:latest not in the engine"
+    || die "./mvnw -B package -DskipTests jib:dockerBuild"
+IMAGE_ID="$(docker image inspect -f '{{.Id}}' "$LOCAL_IMAGE:latest" 2>/dev/null)" || die "$LOCAL_IMAGE:latest not in the engine"
 check "jib:dockerBuild made $LOCAL_IMAGE:latest and $LOCAL_IMAGE:$VERSION (same image $IMAGE_ID)" \
     test "$(docker image inspect -f '{{.Id}}' "$LOCAL_IMAGE:$VERSION" 2>/dev/null)" == "$IMAGE_ID"
 ENGINE_ARCH="$(docker version -f '{{.Server.Arch}}')"
@@ -315,8 +297,8 @@ log "run the container on 127.0.0.1:$PORT"
 t0=$SECONDS
 C1="$NAME-svc"
 CONTAINERS+=("$C1")
-docker run -d --name "$C1" -p "127.0.0.1:$PORT:8080" "$LOCAL_IMAGE:latest" >/dev/null || abort "docker run $C1"
-wait_healthy "$C1" || abort "container $C1 healthy (probe inside the container) within ${START_TIMEOUT}s"
+docker run -d --name "$C1" -p "127.0.0.1:$PORT:8080" "$LOCAL_IMAGE:latest" >/dev/null || die "docker run $C1"
+wait_healthy "$C1" || die "container $C1 healthy (probe inside the container) within ${START_TIMEOUT}s"
 pass "container healthy after $((SECONDS - t0))s (probe via docker exec)"
 check "log says 'books is up'" logs_have "$C1" 'books is up'
 
@@ -413,7 +395,7 @@ log "memory limit (--memory 256m) and the probe against a stopping service"
 C2="$NAME-mem"
 CONTAINERS+=("$C2")
 docker run -d --name "$C2" --memory 256m -e BOOKS_SHUTDOWN_DELAY=PT6S \
-    -p 127.0.0.1::8080 "$LOCAL_IMAGE:latest" >/dev/null || abort "docker run $C2"
+    -p 127.0.0.1::8080 "$LOCAL_IMAGE:latest" >/dev/null || die "docker run $C2"
 MEM_LIMIT=$((256 * 1024 * 1024))
 flags="$(timeout 60 docker run --rm --memory 256m --entrypoint java "$LOCAL_IMAGE:latest" "${JVM_FLAGS[@]}" \
     -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "MaxHeapSize" { print $4 }')"
@@ -461,14 +443,14 @@ phase_time "container checks (API, probe, memory, stop)" $((SECONDS - t0))
 # --- 7. reproducibility: jib:build twice, manifest list, jib:buildTar ------------------------------------------
 log "jib:build to $REGISTRY/$PUSH_REPO twice with .github/scripts/publish-image.sh"
 t0=$SECONDS
-publish "$ROOT" "r1-$RUN_ID" "$TMP/publish-1.log" || abort "publish-image.sh (run 1, in $ROOT)"
+publish "$ROOT" "r1-$RUN_ID" "$TMP/publish-1.log" || die "publish-image.sh (run 1, in $ROOT)"
 D1="$PUBLISHED"
 info "run 1 (this tree):  $D1"
 # Run 2: the same inputs in a fresh copy - another path, no target/ (fresh compile, empty Jib project cache).
 COPY="$TMP/tree"
 mkdir -p "$COPY"
 tar -C "$ROOT" --exclude=./target --exclude=node_modules -cf - . | tar -C "$COPY" -xf -
-publish "$COPY" "r2-$RUN_ID" "$TMP/publish-2.log" || abort "publish-image.sh (run 2, in $COPY)"
+publish "$COPY" "r2-$RUN_ID" "$TMP/publish-2.log" || die "publish-image.sh (run 2, in $COPY)"
 D2="$PUBLISHED"
 info "run 2 (fresh copy): $D2"
 check "two jib:build runs of the same commit give the same digest" test "$D1" == "$D2"
@@ -495,7 +477,7 @@ t0=$SECONDS
 TAR_IMAGE="$NAME-tar:$RUN_ID"
 mvn "$TMP/buildTar.log" "$COPY" -B package -DskipTests jib:buildTar \
     "-Djib.from.image=$BASE_DOCKER" -Djib.from.platforms=linux/amd64 "-Djib.to.image=$TAR_IMAGE" \
-    || abort "./mvnw -B package -DskipTests jib:buildTar"
+    || die "./mvnw -B package -DskipTests jib:buildTar"
 check "target/jib-image.tar written" test -s "$COPY/target/jib-image.tar"
 info "target/jib-image.tar: $(human "$(stat -c %s "$COPY/target/jib-image.tar")")"
 if loaded="$(timeout 120 docker load -i "$COPY/target/jib-image.tar")"; then
@@ -542,7 +524,7 @@ PROBE_SRC="$COPY/src/main/java/dev/books/probe/HealthProbe.java"
 if grep -q '^public final class HealthProbe {' "$PROBE_SRC"; then
     sed -i '/^public final class HealthProbe {/a\    private static final String IMAGE_TEST_MARK = "code-only change";' "$PROBE_SRC"
     info "added to $PROBE_SRC: $(grep -n IMAGE_TEST_MARK "$PROBE_SRC")"
-    publish "$COPY" "code-$RUN_ID" "$TMP/publish-3.log" || abort "publish-image.sh after the code change"
+    publish "$COPY" "code-$RUN_ID" "$TMP/publish-3.log" || die "publish-image.sh after the code change"
     D3="$PUBLISHED"
     info "after the change: $D3"
     check "a code change gives a new digest" test "$D3" != "$D1"

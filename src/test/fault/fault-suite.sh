@@ -39,6 +39,9 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
+HARNESS_TAG=fault
+# shellcheck source-path=SCRIPTDIR source=../lib/harness.sh
+. "$ROOT/src/test/lib/harness.sh"
 LOAD_SECONDS="${LOAD_SECONDS:-30}"
 LOAD_CONNECTIONS="${LOAD_CONNECTIONS:-64}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
@@ -62,9 +65,6 @@ IDLE_PERIOD_S=5            # server.idle-connection-period (default of applicati
 CLOSE_MARGIN_MS=4000
 P99_BOUND_MS=2000          # normal client's p99 among hostile connections (2 shared cores: generous)
 
-PASSED=0
-FAILED=()
-RESULTS=()
 declare -A FIGS=()
 FIG_KEYS=()
 declare -A SVC_PID=() SVC_PORT=()
@@ -75,21 +75,10 @@ TMP="$(mktemp -d /tmp/books-fault.XXXXXX)"
 START_EPOCH="$(date +%s)"
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-log() { printf '\n=== [fault +%ss] %s\n' "$SECONDS" "$*"; }
-info() { printf '      %s\n' "$*"; }
-pass() { PASSED=$((PASSED + 1)); RESULTS+=("PASS|$1"); printf 'PASS  %s\n' "$1"; }
-fail() { FAILED+=("$1"); RESULTS+=("FAIL|$1"); printf 'FAIL  %s\n' "$1"; }
-abort() { fail "$*"; exit 1; }
-check() { # check DESCRIPTION COMMAND... -> PASS/FAIL on the command's status
-    local what="$1"
-    shift
-    if "$@"; then pass "$what"; else fail "$what"; fi
-}
 fig() { # fig KEY VALUE: a figure for the report
     [[ -n "${FIGS[$1]+x}" ]] || FIG_KEYS+=("$1")
     FIGS[$1]="$2"
 }
-now_ms() { date +%s%3N; }
 is_int() { [[ "$1" =~ ^-?[0-9]+$ ]]; }
 eq() { is_int "$1" && is_int "$2" && (($1 == $2)); }
 le() { is_int "$1" && is_int "$2" && (($1 <= $2)); }
@@ -163,6 +152,21 @@ wait_ready() { # wait_ready NAME BOUND_S -> 0 when readiness is 200; sets READY_
     done
     READY_MS=$(($(now_ms) - t0))
     return 1
+}
+
+wait_recovery() { # wait_recovery URL SINCE_MS: readiness of URL polled every 0.1 s until 200, for at most
+    # RECOVERY_BOUND_MS after SINCE_MS; sets RECOVERED (1, or 0 on time-out) and T_REC (ms from SINCE_MS to the 200)
+    local url=$1 since=$2
+    RECOVERED=0
+    T_REC=0
+    while (($(now_ms) - since < RECOVERY_BOUND_MS)); do
+        if [[ "$(http_code "$url/observe/health/ready")" == 200 ]]; then
+            RECOVERED=1
+            T_REC=$(($(now_ms) - since))
+            break
+        fi
+        sleep 0.1
+    done
 }
 
 stop_service() { # stop_service NAME: SIGTERM, bounded wait, SIGKILL if it hangs
@@ -284,20 +288,6 @@ keyed_checks() {
         eq "$unresolved" 0
 }
 
-pick_jdk() {
-    local candidate version
-    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-        [[ -n "$candidate" && -x "$candidate/bin/javac" ]] || continue
-        version="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
-            | sed -n 's/^ *java.specification.version = //p')"
-        if [[ "${version%%.*}" =~ ^[0-9]+$ ]] && ((${version%%.*} >= 21)); then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
-
 write_report() {
     local k r end_load
     end_load="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -317,7 +307,7 @@ write_report() {
         echo "| PostgreSQL | $(pg -d postgres -c 'SHOW server_version' 2>/dev/null || echo '?') on $PG_HOST:$PG_PORT |"
         echo "| settings | LOAD_SECONDS=$LOAD_SECONDS, LOAD_CONNECTIONS=$LOAD_CONNECTIONS, OUTAGE_SECONDS=$OUTAGE_SECONDS |"
         echo "| run time | ${SECONDS} s |"
-        echo "| result | $PASSED passed, ${#FAILED[@]} failed |"
+        echo "| result | $PASSES passed, ${#FAILED[@]} failed |"
         echo
         echo "## Checks"
         echo
@@ -362,7 +352,7 @@ cleanup() {
     for r in "${FIG_KEYS[@]}"; do printf '  %-72s %s\n' "$r" "${FIGS[$r]}"; done
     echo "  total run time: ${SECONDS}s"
     for r in "${FAILED[@]}"; do echo "  FAILED: $r"; done
-    echo "fault-suite: $PASSED passed, ${#FAILED[@]} failed"
+    echo "fault-suite: $PASSES passed, ${#FAILED[@]} failed"
     if ((${#FAILED[@]} > 0)); then exit 1; fi
     exit 0
 }
@@ -371,38 +361,38 @@ trap 'exit 130' INT TERM
 
 # === 0. prerequisites ===============================================================================================
 log "prerequisites"
-JAVA_HOME="$(pick_jdk)" || abort "no JDK 21+ found (set JAVA_HOME)"
+JAVA_HOME="$(pick_jdk)" || die "no JDK 21+ found (set JAVA_HOME)"
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 if ! command -v wrk >/dev/null; then
     info "installing wrk (Debian)"
     if ! { timeout 300 apt-get update -qq >/dev/null && timeout 300 apt-get install -y -qq wrk >/dev/null; }; then
-        abort "cannot install wrk (apt-get install wrk)"
+        die "cannot install wrk (apt-get install wrk)"
     fi
 fi
 for tool in psql pg_isready curl ss awk timeout; do
-    command -v "$tool" >/dev/null || abort "$tool is missing"
+    command -v "$tool" >/dev/null || die "$tool is missing"
 done
-timeout 10 pg_isready -q -h "$PG_HOST" -p "$PG_PORT" || abort "PostgreSQL is not ready on $PG_HOST:$PG_PORT"
+timeout 10 pg_isready -q -h "$PG_HOST" -p "$PG_PORT" || die "PostgreSQL is not ready on $PG_HOST:$PG_PORT"
 if [[ ! -f "$JAR" ]]; then
     info "building target/books.jar"
-    (cd "$ROOT" && timeout 900 ./mvnw -B -q package -DskipTests) || abort "build of target/books.jar failed"
+    (cd "$ROOT" && timeout 900 ./mvnw -B -q package -DskipTests) || die "build of target/books.jar failed"
 fi
 mkdir -p "$TMP/classes"
-timeout 120 "$JAVA_HOME/bin/javac" -d "$TMP/classes" "$HERE/FaultClient.java" || abort "FaultClient.java does not compile"
-pg -d postgres -c "CREATE DATABASE $DB" || abort "cannot create database $DB"
+timeout 120 "$JAVA_HOME/bin/javac" -d "$TMP/classes" "$HERE/FaultClient.java" || die "FaultClient.java does not compile"
+pg -d postgres -c "CREATE DATABASE $DB" || die "cannot create database $DB"
 DB_CREATED=1
 info "database $DB, jar $JAR, $(nproc) cores, load $LOAD_AT_START"
 
 # === 1. load =======================================================================================================
 log "1. load: wrk ${LOAD_SECONDS}s at $LOAD_CONNECTIONS connections"
 start_service a "$(pick_port)" "$DB_URL"
-wait_ready a 120 || abort "service did not become ready within 120 s"
+wait_ready a 120 || die "service did not become ready within 120 s"
 fig "start-up to ready (fresh database, migrations)" "${READY_MS} ms"
 pg -d "$DB" -c "INSERT INTO books (title, author, publication_year)
     SELECT 'Seed ' || g, 'Seeder', 1900 + g % 100 FROM generate_series(1, 1000) AS g" >/dev/null
 read -r MIN_ID MAX_ID COUNT < <(pg -d "$DB" -F ' ' -c "SELECT min(id), max(id), count(*) FROM books")
-[[ "$COUNT" == $((MAX_ID - MIN_ID + 1)) ]] || abort "seed ids are not contiguous ($MIN_ID..$MAX_ID, $COUNT rows)"
+[[ "$COUNT" == $((MAX_ID - MIN_ID + 1)) ]] || die "seed ids are not contiguous ($MIN_ID..$MAX_ID, $COUNT rows)"
 URL_A="http://127.0.0.1:${SVC_PORT[a]}"
 timeout $((WARMUP_SECONDS + 30)) wrk -t2 -c"$LOAD_CONNECTIONS" -d"${WARMUP_SECONDS}s" --timeout 10s \
     -s "$HERE/load-mix.lua" "$URL_A" -- "$MIN_ID" "$MAX_ID" >"$TMP/wrk-warmup.out" 2>&1 || true
@@ -455,16 +445,7 @@ while (($(now_ms) - T_CUT0 < 6000)); do
     sleep 0.3
 done
 T_CUT1="$(now_ms)"
-RECOVERED=0
-T_REC=0
-while (($(now_ms) - T_CUT1 < RECOVERY_BOUND_MS)); do
-    if [[ "$(http_code "$URL_A/observe/health/ready")" == 200 ]]; then
-        RECOVERED=1
-        T_REC=$(($(now_ms) - T_CUT1))
-        break
-    fi
-    sleep 0.1
-done
+wait_recovery "$URL_A" "$T_CUT1"
 sleep 4 # writes and reads after the recovery
 touch "$D.stop"
 CUT_RC=0
@@ -509,9 +490,9 @@ start_proxy() {
     done
     return 1
 }
-start_proxy || abort "the TCP proxy did not start"
+start_proxy || die "the TCP proxy did not start"
 start_service b "$(pick_port)" "jdbc:postgresql://127.0.0.1:$PROXY_PORT/$DB"
-wait_ready b 120 || abort "service (through the proxy) did not become ready"
+wait_ready b 120 || die "service (through the proxy) did not become ready"
 URL_B="http://127.0.0.1:${SVC_PORT[b]}"
 D="$TMP/outage"
 client_bg "$D.out" mixed --urls "$URL_B" --threads 12 --seconds 180 --write-ratio 0.5 \
@@ -523,17 +504,8 @@ kill -KILL "$PROXY_PID"
 wait "$PROXY_PID" 2>/dev/null || true
 sleep "$OUTAGE_SECONDS"
 T_UP="$(now_ms)"
-start_proxy || abort "the TCP proxy did not restart"
-RECOVERED=0
-T_REC=0
-while (($(now_ms) - T_UP < RECOVERY_BOUND_MS)); do
-    if [[ "$(http_code "$URL_B/observe/health/ready")" == 200 ]]; then
-        RECOVERED=1
-        T_REC=$(($(now_ms) - T_UP))
-        break
-    fi
-    sleep 0.1
-done
+start_proxy || die "the TCP proxy did not restart"
+wait_recovery "$URL_B" "$T_UP"
 sleep 5 # writes and reads after the recovery
 touch "$D.stop"
 OUT_RC=0
@@ -582,20 +554,20 @@ sigterm_run() { # sigterm_run LABEL NAME DELAY_S
     log "3. SIGTERM under load ($label)"
     # The access log names every request the server read (by X-Request-Id): a request it read must be answered.
     start_service "$name" "$(pick_port)" "$DB_URL" BOOKS_SHUTDOWN_DELAY="PT${delay}S" BOOKS_ACCESS_LOG=true
-    wait_ready "$name" 120 || abort "$name did not become ready"
+    wait_ready "$name" 120 || die "$name did not become ready"
     url="http://127.0.0.1:${SVC_PORT[$name]}"
     d="$TMP/$name"
     # A request in flight across SIGTERM for sure: a PUT waiting for a row lock held by psql until after the
     # listener has closed (delay + 1.5 s after SIGTERM, within the grace period).
     local held_id lock_pid put_pid
     held_id="$(create_book "$url" "Held $name")"
-    [[ -n "$held_id" ]] || abort "cannot create a book on $name"
+    [[ -n "$held_id" ]] || die "cannot create a book on $name"
     PGAPPNAME=fault-lock pg -d "$DB" -c "BEGIN; SELECT id FROM books WHERE id = $held_id FOR UPDATE;
         SELECT pg_sleep(120); COMMIT" >/dev/null 2>&1 &
     lock_pid=$!
     STARTED_PIDS+=("$lock_pid")
     wait_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = '$DB' AND application_name = 'fault-lock'
-        AND wait_event = 'PgSleep'" 1 30 || abort "the row lock was not taken"
+        AND wait_event = 'PgSleep'" 1 30 || die "the row lock was not taken"
     client_bg "$d.out" mixed --urls "$url" --threads 16 --seconds 120 --write-ratio 0.5 --prefix "$name" \
         --out "$d" --stop-file "$d.stop" --health "$url" --health-interval-ms 100
     local cpid=$CLIENT_PID
@@ -692,7 +664,7 @@ sigterm_run "SIGTERM with BOOKS_SHUTDOWN_DELAY=PT2S" termdelay 2
 log "4. kill -9 during writes, restart on the same database"
 PORT_K="$(pick_port)"
 start_service kill "$PORT_K" "$DB_URL"
-wait_ready kill 120 || abort "service did not become ready"
+wait_ready kill 120 || die "service did not become ready"
 URL_K="http://127.0.0.1:$PORT_K"
 D="$TMP/kill"
 client_bg "$D.out" mixed --urls "$URL_K" --threads 8 --seconds 60 --write-ratio 0.8 --prefix kill --out "$D" \
@@ -733,8 +705,8 @@ start_service slow "$(pick_port)" "$DB_URL" SERVER_IDLE_CONNECTION_TIMEOUT="PT${
     SERVER_IDLE_CONNECTION_PERIOD="PT${IDLE_PERIOD_S}S"
 start_service cap "$(pick_port)" "$DB_URL" SERVER_IDLE_CONNECTION_TIMEOUT="PT${IDLE_TIMEOUT_S}S" \
     SERVER_IDLE_CONNECTION_PERIOD="PT${IDLE_PERIOD_S}S" SERVER_MAX_TCP_CONNECTIONS=50
-wait_ready slow 120 || abort "slow-client instance did not become ready"
-wait_ready cap 120 || abort "connection-cap instance did not become ready"
+wait_ready slow 120 || die "slow-client instance did not become ready"
+wait_ready cap 120 || die "connection-cap instance did not become ready"
 URL_S="http://127.0.0.1:${SVC_PORT[slow]}"
 CLOSE_BOUND=$(((IDLE_TIMEOUT_S + IDLE_PERIOD_S) * 1000 + CLOSE_MARGIN_MS))
 D="$TMP/slow.out"
@@ -779,10 +751,10 @@ stop_service cap
 # === 6. several instances on one database ========================================================================
 log "6. three instances on one database: If-Match updates and concurrent creates"
 for n in 1 2 3; do start_service "g$n" "$(pick_port)" "$DB_URL" DB_POOL_MAXIMUM_SIZE=4; done
-for n in 1 2 3; do wait_ready "g$n" 120 || abort "instance g$n did not become ready"; done
+for n in 1 2 3; do wait_ready "g$n" 120 || die "instance g$n did not become ready"; done
 URLS="http://127.0.0.1:${SVC_PORT[g1]},http://127.0.0.1:${SVC_PORT[g2]},http://127.0.0.1:${SVC_PORT[g3]}"
 COUNTER_ID="$(create_book "http://127.0.0.1:${SVC_PORT[g1]}" Counter)"
-[[ -n "$COUNTER_ID" ]] || abort "cannot create the counter book"
+[[ -n "$COUNTER_ID" ]] || die "cannot create the counter book"
 D="$TMP/rmw.out"
 RRC=0
 client rmw --urls "$URLS" --threads 6 --id "$COUNTER_ID" --seconds 12 >"$D" 2>"$D.err" || RRC=$?

@@ -38,6 +38,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../../.." && pwd)"
 SRC="$REPO/src/main/kubernetes"
+# Only npm_tools_cache and npm_tools are used from it; log and die are this script's own.
+# shellcheck source-path=SCRIPTDIR source=../lib/harness.sh
+. "$REPO/src/test/lib/harness.sh"
 
 log() { printf '[k8s-validate] %s\n' "$*" >&2; }
 die() { printf '[k8s-validate] ERROR: %s\n' "$*" >&2; exit 2; }
@@ -57,31 +60,10 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
     || die "node >= 20.19 needed, found $(node --version)"
 [[ -d "$SRC/base" ]] || die "no $SRC/base"
 
-default_cache() {
-    if [[ -n "${BOOKS_CI_CACHE:-}" ]]; then
-        echo "$BOOKS_CI_CACHE/kubernetes-validate"
-    elif [[ "$(id -u)" -eq 0 ]]; then
-        echo /var/cache/books-ci/kubernetes-validate
-    else
-        echo "${XDG_CACHE_HOME:-$HOME/.cache}/books-ci/kubernetes-validate"
-    fi
-}
-CACHE="${BOOKS_K8S_CACHE:-$(default_cache)}"
+CACHE="${BOOKS_K8S_CACHE:-$(npm_tools_cache kubernetes-validate)}"
 case "$CACHE/" in "$REPO"/*) die "BOOKS_K8S_CACHE must be outside the work tree: $CACHE" ;; esac
-
-# One install per content of package.json + package-lock.json.
-key="$(cat "$HERE/package.json" "$HERE/package-lock.json" | sha256sum | cut -c1-16)"
-PREFIX="$CACHE/$key"
-if [[ ! -f "$PREFIX/.complete" ]]; then
-    log "installing the pinned tools into $PREFIX"
-    rm -rf "$PREFIX"
-    mkdir -p "$PREFIX"
-    cp "$HERE/package.json" "$HERE/package-lock.json" "$PREFIX/"
-    (cd "$PREFIX" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >"$PREFIX/npm-ci.log" 2>&1) \
-        || { cat "$PREFIX/npm-ci.log" >&2; die "npm ci failed"; }
-    touch "$PREFIX/.complete"
-fi
-export K8S_NODE_MODULES="$PREFIX/node_modules"
+npm_tools "$HERE" "$CACHE" tools
+export K8S_NODE_MODULES="$NPM_PREFIX/node_modules"
 
 WORK="$(mktemp -d)"
 JVM_PIDS=()

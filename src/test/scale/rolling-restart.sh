@@ -45,6 +45,8 @@ ROOT="$(cd "$HERE/../../.." && pwd)"
 JAR="$ROOT/target/books.jar"
 HAPROXY_CFG="$HERE/haproxy.cfg"
 LOAD_LUA="$HERE/load.lua"
+# shellcheck source-path=SCRIPTDIR source=../lib/harness.sh
+. "$ROOT/src/test/lib/harness.sh"
 
 PORT_BASE="${RR_PORT_BASE:-34780}"
 export RR_LB_PORT=$PORT_BASE
@@ -64,51 +66,15 @@ DB="books_rr_$$"
 LB="http://127.0.0.1:$RR_LB_PORT"
 export RR_IDS=200 RR_RUN=$$ RR_AUTHOR="rolling-restart-$$"
 
-KEEP=0
-for arg in "$@"; do
-    case "$arg" in
-        --keep) KEEP=1 ;;
-        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
-    esac
-done
+parse_args "--keep" "$@"
 
-PASSES=0
-FAILS=0
-FAILED=()
-T0=$(date +%s)
 WORK=""
 DB_CREATED=0
 HAPROXY_PID=""
 WRK_PID=""
 WRK_PID_RETRY=""
 PIDS=("" "" "" "")
-SUMMARY=()
 
-log() { printf '\n=== %s [%3ds] %s\n' "$(date +%H:%M:%S)" "$(($(date +%s) - T0))" "$*"; }
-info() { printf '     %s\n' "$*"; }
-pass() { PASSES=$((PASSES + 1)); printf 'PASS %s\n' "$*"; }
-fail() { FAILS=$((FAILS + 1)); FAILED+=("$*"); printf 'FAIL %s\n' "$*"; }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name"; fi
-}
-die() {
-    fail "$*"
-    exit 1
-}
-now_ms() { date +%s%3N; }
-# wait_until SECONDS CMD...: runs CMD every POLL seconds (default 0.2) until it succeeds; 1 on time-out.
-wait_until() {
-    local timeout=$1
-    shift
-    local deadline=$(($(now_ms) + timeout * 1000))
-    until "$@"; do
-        if (($(now_ms) >= deadline)); then return 1; fi
-        sleep "${POLL:-0.2}"
-    done
-}
 iso_ms() { # PT2S / PT1.5S -> milliseconds
     local s=${1#PT}
     s=${s%S}
@@ -227,15 +193,9 @@ cleanup() {
         for i in 1 2 3; do [ -f "$WORK/b$i.log" ] && { info "--- b$i.log (tail)"; tail -n 8 "$WORK/b$i.log"; }; done
         [ -f "$WORK/haproxy.log" ] && { info "--- haproxy.log (tail)"; tail -n 20 "$WORK/haproxy.log"; }
     fi
-    if ((${#SUMMARY[@]} > 0)); then
-        log "figures"
-        for i in "${SUMMARY[@]}"; do info "$i"; done
-    fi
+    figures
     if ((KEEP)) && [ -n "$WORK" ]; then info "--keep: work directory $WORK"; elif [ -n "$WORK" ]; then rm -rf "$WORK"; fi
-    log "$PASSES passed, $FAILS failed in $(($(date +%s) - T0)) s"
-    for i in "${FAILED[@]}"; do printf '  failed: %s\n' "$i"; done
-    if ((rc == 0 && FAILS > 0)); then rc=1; fi
-    exit "$rc"
+    finish "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -243,9 +203,7 @@ trap 'exit 143' TERM
 
 # --- preflight ------------------------------------------------------------------------------------------------------
 log "preflight"
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then
-    export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
+default_java_home
 missing=()
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v wrk >/dev/null || missing+=(wrk)

@@ -47,6 +47,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 LIB="$ROOT/src/test/container/lib"
+# shellcheck source-path=SCRIPTDIR source=../lib/harness.sh
+. "$ROOT/src/test/lib/harness.sh"
 COMPOSE_YAML="$ROOT/compose.yaml"
 OVERRIDE="$HERE/swarm-override.yaml"
 STACK="${BOOKS_SWARM_STACK:-books-swarm-ci}"
@@ -61,52 +63,13 @@ export POSTGRES_IMAGE="${POSTGRES_IMAGE:-localhost:5000/books-test/postgres:17}"
 export BOOKS_PORT=0
 unset BOOKS_REPLICAS BOOKS_IMAGE
 
-BUILD=0
-KEEP=0
-for arg in "$@"; do
-    case "$arg" in
-        --build) BUILD=1 ;;
-        --keep) KEEP=1 ;;
-        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
-    esac
-done
+parse_args "--build --keep" "$@"
 
-PASSES=0
-FAILS=0
-FAILED=()
-T0=$(date +%s)
 WORK=""
 SWARM_INIT=0
 GWBRIDGE_BEFORE=1
 DEPLOYED=0
 TAGGED=0
-SUMMARY=()
-
-log() { printf '\n=== %s [%3ds] %s\n' "$(date +%H:%M:%S)" "$(($(date +%s) - T0))" "$*"; }
-info() { printf '     %s\n' "$*"; }
-pass() { PASSES=$((PASSES + 1)); printf 'PASS %s\n' "$*"; }
-fail() { FAILS=$((FAILS + 1)); FAILED+=("$*"); printf 'FAIL %s\n' "$*"; }
-check() {
-    local name=$1
-    shift
-    if "$@"; then pass "$name"; else fail "$name"; fi
-}
-die() {
-    fail "$*"
-    exit 1
-}
-to_ns() { date -d "$1" +%s%N; }
-# wait_until SECONDS CMD...: runs CMD every POLL seconds (default 2) until it succeeds; 1 on time-out.
-wait_until() {
-    local timeout=$1
-    shift
-    local deadline=$(($(date +%s) + timeout))
-    until "$@"; do
-        if (($(date +%s) >= deadline)); then return 1; fi
-        sleep "${POLL:-2}"
-    done
-}
 
 # deploy [extra compose files...]: the stack from compose.yaml + the override (+ extras); output in
 # $WORK/deploy.out. Environment (BOOKS_IMAGE, BOOKS_REPLICAS) is passed by the caller.
@@ -209,14 +172,8 @@ cleanup() {
             fail "6 cleanup: left behind: $left"
         fi
     fi
-    if ((${#SUMMARY[@]} > 0)); then
-        log "figures"
-        for left in "${SUMMARY[@]}"; do info "$left"; done
-    fi
-    log "$PASSES passed, $FAILS failed in $(($(date +%s) - T0)) s"
-    for left in "${FAILED[@]}"; do printf '  failed: %s\n' "$left"; done
-    if ((rc == 0 && FAILS > 0)); then rc=1; fi
-    exit "$rc"
+    figures
+    finish "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -238,9 +195,7 @@ fi
 if ((BUILD)) || ! docker image inspect "$SOURCE_IMAGE" >/dev/null 2>&1; then
     [ "$SOURCE_IMAGE" = books:latest ] || die "image $SOURCE_IMAGE is missing (only books:latest is built here)"
     "$LIB/base-images.sh" jre-multi
-    if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then
-        export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-    fi
+    default_java_home
     log "building books:latest with Jib (base localhost:5000/books-test/jre:25-multi, JAVA_HOME=$JAVA_HOME)"
     (cd "$ROOT" && ./mvnw -B -q package -DskipTests jib:dockerBuild \
         -Djib.from.image=localhost:5000/books-test/jre:25-multi -Djib.allowInsecureRegistries=true)
