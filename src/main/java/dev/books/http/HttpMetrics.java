@@ -1,6 +1,7 @@
 package dev.books.http;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -15,9 +16,13 @@ import io.helidon.webserver.http.RoutingResponse;
 /**
  * Request count and latency per route and status: the timer {@code http.server.requests} with the tags
  * {@code method}, {@code route} (the route template such as {@code /books/{id}}, never the raw path, so the
- * number of series stays bounded) and {@code status}.
+ * number of series stays bounded) and {@code status}. Any method outside the standard ones counts as {@code OTHER}:
+ * a client may send any token as a method, and each would otherwise add series without limit.
  */
 public final class HttpMetrics implements Filter {
+    private static final Set<String> METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -36,11 +41,15 @@ public final class HttpMetrics implements Filter {
         try {
             chain.proceed();
         } finally {
-            String method = req.prologue().method().text();
+            String method = method(req.prologue().method().text());
             String route = route(req.matchingPattern().orElse("UNMATCHED"));
             String status = Integer.toString(res.status().code());
             timer(method, route, status).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private static String method(String method) {
+        return METHODS.contains(method) ? method : "OTHER";
     }
 
     /** "/books/" (the root of the books service) reads as "/books", as clients write it. */

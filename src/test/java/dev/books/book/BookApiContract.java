@@ -681,6 +681,7 @@ abstract class BookApiContract {
     void metricsArePrometheusTextWithRoutesPoolAndJvm() {
         api.get("/books/1");
         api.get("/books/987654321");
+        api.send("INVENTED", "/nowhere", null, null);
 
         Response metrics = api.get("/observe/metrics", "Accept", "text/plain");
 
@@ -692,6 +693,9 @@ abstract class BookApiContract {
         for (String gauge : List.of("db_pool_active", "db_pool_idle", "db_pool_pending", "db_pool_max")) {
             assertThat(text, containsString("# TYPE " + gauge + " gauge"));
         }
+        // Methods are any token a client sends: the unknown ones share one series, so their number stays bounded.
+        assertThat(text, containsString("http_server_requests_seconds_count{method=\"OTHER\",route=\"UNMATCHED\","));
+        assertThat(text, not(containsString("INVENTED")));
         assertThat(text, containsString("memory_usedHeap_bytes"));
         assertThat(text, containsString("thread_count"));
     }
