@@ -73,7 +73,6 @@ public final class TestDatabase implements AutoCloseable {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(30),
-                Duration.ofMinutes(10),
                 sampleData);
     }
 
@@ -96,7 +95,6 @@ public final class TestDatabase implements AutoCloseable {
                 direct.connectionTimeout(),
                 direct.validationTimeout(),
                 direct.maxLifetime(),
-                direct.idleTimeout(),
                 true);
     }
 

@@ -109,8 +109,9 @@ public final class BookService implements HttpService {
 
     private static BookFilter filter(ServerRequest req) {
         String author = req.query().first("author").asOptional().orElse(null);
-        if (author != null && BookJson.textProblem(author) != null) {
-            throw invalidQuery("Query parameter 'author' " + BookJson.textProblem(author) + ".");
+        String authorProblem = author == null ? null : BookJson.textProblem(author);
+        if (authorProblem != null) {
+            throw invalidQuery("Query parameter 'author' " + authorProblem + ".");
         }
         Integer year =
                 req.query().first("year").asOptional().map(BookService::year).orElse(null);

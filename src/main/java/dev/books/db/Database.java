@@ -62,7 +62,7 @@ public final class Database implements AutoCloseable {
             LOGGER.log(Level.INFO, () -> "Using database " + config.safeUrl());
         }
         HikariDataSource dataSource = new HikariDataSource(hikariConfig(config));
-        String dbType = config.url().startsWith("jdbc:postgresql:") ? "jdbc:postgresql" : "jdbc:h2";
+        String dbType = config.postgres() ? "jdbc:postgresql" : "jdbc:h2";
         JdbcConnectionPool pool = new JdbcConnectionPool() {
             @Override
             public Connection connection() {
@@ -199,7 +199,7 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure(Database.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations(migrationLocations(config.url()))
+                    .locations(migrationLocations(config))
                     .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
                     .load()
                     .migrate();
@@ -237,13 +237,14 @@ public final class Database implements AutoCloseable {
                 LOGGER.log(Level.ERROR, e.getMessage(), e);
                 return;
             }
-            delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
+            Duration doubled = delay.multipliedBy(2);
+            delay = doubled.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : doubled;
         }
     }
 
-    private static String[] migrationLocations(String url) {
+    private static String[] migrationLocations(DatabaseConfig config) {
         // Shared migrations, plus PostgreSQL-only ones (trigram indexes) when running on PostgreSQL.
-        return url.startsWith("jdbc:postgresql:")
+        return config.postgres()
                 ? new String[] {"classpath:db/migration/common", "classpath:db/migration/postgresql"}
                 : new String[] {"classpath:db/migration/common"};
     }
@@ -258,16 +259,16 @@ public final class Database implements AutoCloseable {
         if (!config.password().isEmpty()) {
             hikari.setPassword(config.password());
         }
-        // A fixed-size pool, as HikariCP recommends: no connection churn under bursts.
+        // A fixed-size pool, as HikariCP recommends: no connection churn under bursts (and so no idle time-out,
+        // which HikariCP applies only to connections above minimumIdle).
         hikari.setMaximumPoolSize(config.maxPoolSize());
         hikari.setMinimumIdle(config.maxPoolSize());
         hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
         hikari.setValidationTimeout(config.validationTimeout().toMillis());
         hikari.setMaxLifetime(config.maxLifetime().toMillis());
-        hikari.setIdleTimeout(config.idleTimeout().toMillis());
         // Start without a database; requests and readiness report the outage instead of the process dying.
         hikari.setInitializationFailTimeout(-1);
-        if (config.url().startsWith("jdbc:postgresql:")) {
+        if (config.postgres()) {
             // Bounded waits on a dead network; the URL may override these.
             hikari.addDataSourceProperty("connectTimeout", "5");
             hikari.addDataSourceProperty("socketTimeout", "30");

@@ -19,7 +19,6 @@ import io.helidon.config.Config;
  * @param connectionTimeout how long a request waits for a pooled connection
  * @param validationTimeout how long a health check may take
  * @param maxLifetime       maximum lifetime of a pooled connection
- * @param idleTimeout       how long an idle connection above the minimum is kept
  * @param sampleData        whether a fresh database gets the two sample books
  */
 public record DatabaseConfig(
@@ -31,7 +30,6 @@ public record DatabaseConfig(
         Duration connectionTimeout,
         Duration validationTimeout,
         Duration maxLifetime,
-        Duration idleTimeout,
         boolean sampleData) {
 
     /** URL of the zero-setup database: in memory, PostgreSQL dialect, kept until the JVM exits. */
@@ -59,7 +57,6 @@ public record DatabaseConfig(
                 pool.get("connection-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
                 pool.get("validation-timeout").as(Duration.class).orElse(Duration.ofSeconds(1)),
                 pool.get("max-lifetime").as(Duration.class).orElse(Duration.ofMinutes(30)),
-                pool.get("idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(10)),
                 sampleData);
     }
 
@@ -98,6 +95,15 @@ public record DatabaseConfig(
             return readPasswordFile(Path.of(file));
         }
         return db.get("password").asString().orElse("");
+    }
+
+    /**
+     * Whether this is a PostgreSQL database (else H2): the pool's driver settings and the migrations depend on it.
+     *
+     * @return {@code true} for a {@code jdbc:postgresql:} URL
+     */
+    public boolean postgres() {
+        return url.startsWith("jdbc:postgresql:");
     }
 
     /**
