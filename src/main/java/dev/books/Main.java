@@ -2,12 +2,9 @@ package dev.books;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.books.book.BookRepository;
 import dev.books.book.BookService;
 import dev.books.book.BookSettings;
 import dev.books.db.Database;
@@ -16,6 +13,10 @@ import dev.books.db.PoolMetrics;
 import dev.books.http.ErrorHandling;
 import dev.books.http.HttpMetrics;
 import dev.books.http.RequestLog;
+import dev.books.idempotency.IdempotentCreation;
+import dev.books.logging.LastingLogManager;
+import dev.books.logging.LogFormat;
+import dev.books.logging.LogOutput;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -56,11 +57,12 @@ public final class Main {
         Config config = Config.create();
         Database database;
         try {
+            LogOutput.shared().format(LogFormat.of(config.get("books.log.format").asString().orElse("text")));
             database = Database.start(databaseConfig(config), config.get("db.statements"));
         } catch (IllegalStateException e) {
             // Configuration errors (unreadable password file, broken migration): one clear line, exit non-zero.
             LOGGER.log(Level.ERROR, "Cannot start: " + e.getMessage());
-            System.exit(1);
+            exit();
             return;
         }
         AtomicBoolean stopping = new AtomicBoolean();
@@ -76,12 +78,12 @@ public final class Main {
                     "Cannot start: the HTTP server did not start (is port "
                             + config.get("server.port").asInt().orElse(8080) + " in use?)");
             database.close();
-            System.exit(1);
+            exit();
             return;
         }
         Duration shutdownDelay =
                 config.get("books.shutdown-delay").as(Duration.class).orElse(Duration.ZERO);
-        ScheduledExecutorService purger = purgeIdempotencyKeys(database, BookSettings.create(config.get("books")));
+        ScheduledExecutorService purger = idempotentCreation(config, database).purgeExpiredKeys(database::migrated);
         // Helidon's shutdown hook runs our handler and keeps logging alive until it is done (JDK-8161253).
         io.helidon.Main.addShutdownHandler(() -> {
             purger.shutdownNow();
@@ -113,7 +115,10 @@ public final class Main {
     public static void setup(WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {
         Config books = config.get("books");
         BookService bookService = new BookService(
-                new BookRepository(database.dbClient()), BookSettings.create(books), database::migrated);
+                database.sql(),
+                idempotentCreation(config, database),
+                BookSettings.create(books),
+                database::migrated);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         PoolMetrics.register(registry, database.dataSource());
         HealthObserver health = HealthObserver.builder()
@@ -146,26 +151,15 @@ public final class Main {
                 });
     }
 
-    /** Forgets expired idempotency keys every ten minutes; safe to run on every instance. */
-    private static ScheduledExecutorService purgeIdempotencyKeys(Database database, BookSettings settings) {
-        BookRepository books = new BookRepository(database.dbClient());
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofVirtual().name("idempotency-purge").factory());
-        scheduler.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        if (database.migrated()) {
-                            books.purgeIdempotencyKeys(System.currentTimeMillis()
-                                    - settings.idempotencyTtl().toMillis());
-                        }
-                    } catch (RuntimeException e) {
-                        LOGGER.log(Level.WARNING, "Purging expired idempotency keys failed: " + e.getMessage());
-                    }
-                },
-                1,
-                10,
-                TimeUnit.MINUTES);
-        return scheduler;
+    private static IdempotentCreation idempotentCreation(Config config, Database database) {
+        return new IdempotentCreation(
+                database.sql(),
+                config.get("books.idempotency-ttl").as(Duration.class).orElse(Duration.ofHours(24)));
+    }
+
+    private static void exit() {
+        LogOutput.shared().flush();
+        System.exit(1);
     }
 
     private static HealthCheck stoppingCheck(AtomicBoolean stopping) {
@@ -201,5 +195,6 @@ public final class Main {
         server.stop();
         database.close();
         LOGGER.log(Level.INFO, "Stopped");
+        LogOutput.shared().flush();
     }
 }

@@ -20,11 +20,14 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * No SQL is built from strings: all SQL lives as named statements with bound parameters in application.yaml, and
- * the Java code only refers to those names. Fails on SQL text in Java, on unnamed DbClient statements or raw JDBC
- * statements, and on statements that are not plain parameterised text.
+ * the Java code only refers to those names. Fails on SQL text in Java, on unnamed DbClient statements or JDBC
+ * calls taking SQL outside {@code dev.books.db.Sql} (which takes statement names only), and on statements that are
+ * not plain parameterised text.
  */
 class SqlStatementsTest {
     private static final Path MAIN = Path.of("src/main/java");
+    /** The one class that hands statement text (looked up by name) to JDBC. */
+    private static final Path SQL_RUNNER = MAIN.resolve("dev/books/db/Sql.java");
     /** DbClient methods taking SQL text, and JDBC methods executing it. */
     private static final Pattern SQL_TAKING_CALL = Pattern.compile(
             "\\.(createQuery|createGet|createInsert|createUpdate|createDelete|createDmlStatement|prepareStatement"
@@ -33,9 +36,9 @@ class SqlStatementsTest {
     private static final Pattern SQL_LITERAL = Pattern.compile(
             "\"[^\"]*\\b(SELECT|INSERT|UPDATE|DELETE|ALTER|DROP|CREATE)\\b[^\"]*\"", Pattern.CASE_INSENSITIVE);
 
+    /** A statement name: the first argument of a {@code Sql} call, or a name a method returns for one. */
     private static final Pattern NAMED_USE = Pattern.compile(
-            "\\.(?:createNamed(?:Query|Get|Insert|Update|Delete|DmlStatement)|named(?:Query|Get|Insert|Update|Delete|Dml))"
-                    + "\\(\\s*\"([a-z0-9-]+)\"");
+            "(?:\\.(?:one|list|update|change)\\(\\s*|->\\s*|\\?\\s*|:\\s*)\"([a-z]+(?:-[a-z0-9]+)+)\"");
 
     @Test
     void javaCodeHoldsNoSqlAndCallsNoSqlTakingMethod() throws IOException {
@@ -47,7 +50,7 @@ class SqlStatementsTest {
                 if (line.strip().startsWith("*") || line.strip().startsWith("//")) {
                     continue;
                 }
-                if (SQL_TAKING_CALL.matcher(line).find()) {
+                if (SQL_TAKING_CALL.matcher(line).find() && !file.equals(SQL_RUNNER)) {
                     findings.add(file + ":" + (i + 1) + " calls a method taking SQL text: " + line.strip());
                 }
                 Matcher literal = SQL_LITERAL.matcher(line);

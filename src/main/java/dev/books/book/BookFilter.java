@@ -1,32 +1,78 @@
 package dev.books.book;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.books.http.ProblemException;
+import dev.books.http.Requests;
+import dev.books.json.JsonMembers;
+import io.helidon.common.uri.UriQuery;
+
 /**
- * The filters of {@code GET /books}: each is optional, all given ones must match.
+ * The filters of {@code GET /books}: each is optional, all given ones must match. Knows its query parameters, the
+ * statement that applies it and the link to the next page.
  *
  * @param author exact author, or {@code null}
  * @param year   exact year, or {@code null}
  * @param q      case-insensitive substring of title or author, or {@code null}
  */
-public record BookFilter(String author, Integer year, String q) {
+record BookFilter(String author, Integer year, String q) {
     /** No filter: every book. */
-    public static final BookFilter NONE = new BookFilter(null, null, null);
+    static final BookFilter NONE = new BookFilter(null, null, null);
+
+    private static final int MIN_QUERY_LENGTH = 3;
+    private static final int MAX_QUERY_LENGTH = 100;
 
     /**
-     * The named statement for this combination of filters: {@code list-books[-author][-year][-q]}. Each
-     * combination has a statement of its own (application.yaml) so that each is planned on its own index.
+     * Reads the filters of a request.
      *
-     * @return statement name
+     * @param query query of the request
+     * @return the filters
+     * @throws ProblemException 400 "Invalid query" for an invalid value
      */
-    String statementName() {
-        return "list-books" + (author != null ? "-author" : "") + (year != null ? "-year" : "")
-                + (q != null ? "-q" : "");
+    static BookFilter from(UriQuery query) {
+        String author = query.first("author").asOptional().orElse(null);
+        String authorProblem =
+                author == null ? null : JsonMembers.textProblem(author, BookJson.MAX_TEXT_LENGTH);
+        if (authorProblem != null) {
+            throw Requests.invalidQuery("Query parameter 'author' " + authorProblem + ".");
+        }
+        Integer year = query.first("year").asOptional().map(BookFilter::year).orElse(null);
+        String q = query.first("q").asOptional().orElse(null);
+        if (q != null) {
+            String problem = JsonMembers.textProblem(q, BookJson.MAX_TEXT_LENGTH);
+            if (problem != null || q.length() < MIN_QUERY_LENGTH || q.length() > MAX_QUERY_LENGTH) {
+                throw Requests.invalidQuery("Query parameter 'q' must be " + MIN_QUERY_LENGTH + " to "
+                        + MAX_QUERY_LENGTH + " characters of text" + (problem == null ? "." : " and " + problem + "."));
+            }
+        }
+        return author == null && year == null && q == null ? NONE : new BookFilter(author, year, q);
     }
 
     /**
-     * Parameters of {@link #statementName()}, in order.
+     * The named statement for this combination of filters. Each combination has a statement of its own
+     * (application.yaml) so that each is planned on its own index.
+     *
+     * @return statement name
+     */
+    String statement() {
+        int combination = (author != null ? 4 : 0) + (year != null ? 2 : 0) + (q != null ? 1 : 0);
+        return switch (combination) {
+            case 0 -> "list-books";
+            case 1 -> "list-books-q";
+            case 2 -> "list-books-year";
+            case 3 -> "list-books-year-q";
+            case 4 -> "list-books-author";
+            case 5 -> "list-books-author-q";
+            case 6 -> "list-books-author-year";
+            default -> "list-books-author-year-q";
+        };
+    }
+
+    /**
+     * Parameters of {@link #statement()}, in order.
      *
      * @param after keyset cursor
      * @param limit page size
@@ -50,6 +96,30 @@ public record BookFilter(String author, Integer year, String q) {
         return params.toArray();
     }
 
+    /**
+     * The {@code Link} header value of the page after the given book, with the same filters.
+     *
+     * @param limit  page size
+     * @param lastId id of the last book of this page
+     * @return header value
+     */
+    String nextLink(int limit, long lastId) {
+        StringBuilder link = new StringBuilder("</books?limit=")
+                .append(limit)
+                .append("&after=")
+                .append(lastId);
+        if (author != null) {
+            link.append("&author=").append(encode(author));
+        }
+        if (year != null) {
+            link.append("&year=").append(year);
+        }
+        if (q != null) {
+            link.append("&q=").append(encode(q));
+        }
+        return link.append(">; rel=\"next\"").toString();
+    }
+
     /** Makes % _ and \ in user input literal for LIKE/ILIKE (backslash is the default escape character). */
     static String escapeLike(String text) {
         StringBuilder escaped = new StringBuilder(text.length() + 8);
@@ -61,5 +131,20 @@ public record BookFilter(String author, Integer year, String q) {
             escaped.append(c);
         }
         return escaped.toString();
+    }
+
+    private static int year(String raw) {
+        boolean negative = raw.startsWith("-");
+        long value = Requests.parseNumber(negative ? raw.substring(1) : raw);
+        if (value < 0 || value > BookJson.MAX_YEAR) {
+            throw Requests.invalidQuery("Query parameter 'year' must be an integer from " + BookJson.MIN_YEAR
+                    + " to " + BookJson.MAX_YEAR + ".");
+        }
+        return (int) (negative ? -value : value);
+    }
+
+    private static String encode(String value) {
+        // Percent-encoding for a query component (URLEncoder writes form encoding, where a space is '+').
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,17 +1,14 @@
 package dev.books.book;
 
-import java.time.Duration;
-
 import io.helidon.config.Config;
 
 /**
  * Settings of the books API, from the {@code books} configuration node.
  *
- * @param pageSize       default page size of {@code GET /books}
- * @param maxPageSize    largest page size a client may ask for
- * @param idempotencyTtl how long an {@code Idempotency-Key} is remembered
+ * @param pageSize    default page size of {@code GET /books}
+ * @param maxPageSize largest page size a client may ask for
  */
-public record BookSettings(int pageSize, int maxPageSize, Duration idempotencyTtl) {
+public record BookSettings(int pageSize, int maxPageSize) {
 
     /**
      * Reads the settings.
@@ -22,7 +19,6 @@ public record BookSettings(int pageSize, int maxPageSize, Duration idempotencyTt
     public static BookSettings create(Config books) {
         return new BookSettings(
                 books.get("page-size").asInt().orElse(100),
-                books.get("max-page-size").asInt().orElse(1000),
-                books.get("idempotency-ttl").as(Duration.class).orElse(Duration.ofHours(24)));
+                books.get("max-page-size").asInt().orElse(1000));
     }
 }

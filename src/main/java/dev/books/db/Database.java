@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -33,14 +34,16 @@ public final class Database implements AutoCloseable {
     private final DatabaseConfig config;
     private final HikariDataSource dataSource;
     private final DbClient dbClient;
+    private final Sql sql;
     private volatile boolean migrated;
     private volatile boolean closed;
     private volatile String notReadyReason = "migrations have not run yet";
 
-    private Database(DatabaseConfig config, HikariDataSource dataSource, DbClient dbClient) {
+    private Database(DatabaseConfig config, HikariDataSource dataSource, DbClient dbClient, Sql sql) {
         this.config = config;
         this.dataSource = dataSource;
         this.dbClient = dbClient;
+        this.sql = sql;
     }
 
     /**
@@ -82,7 +85,7 @@ public final class Database implements AutoCloseable {
                 .connectionPool(pool)
                 .statements(DbStatements.create(statements))
                 .build();
-        Database database = new Database(config, dataSource, dbClient);
+        Database database = new Database(config, dataSource, dbClient, new Sql(dbClient, texts(statements)));
         if (!database.tryMigrate()) {
             Thread.ofVirtual().name("books-migrations").start(database::retryMigrations);
         }
@@ -96,6 +99,15 @@ public final class Database implements AutoCloseable {
      */
     public DbClient dbClient() {
         return dbClient;
+    }
+
+    /**
+     * The named statements, run on the client's connections.
+     *
+     * @return statements
+     */
+    public Sql sql() {
+        return sql;
     }
 
     /**
@@ -240,6 +252,12 @@ public final class Database implements AutoCloseable {
             Duration doubled = delay.multipliedBy(2);
             delay = doubled.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : doubled;
         }
+    }
+
+    private static Map<String, String> texts(Config statements) {
+        Map<String, String> texts = new HashMap<>();
+        statements.asNodeList().orElseThrow().forEach(node -> texts.put(node.name(), node.asString().get()));
+        return texts;
     }
 
     private static String[] migrationLocations(DatabaseConfig config) {

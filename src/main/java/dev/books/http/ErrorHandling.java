@@ -50,7 +50,7 @@ public final class ErrorHandling {
         Problem answer = problem.at(req.path().absolute().path());
         res.status(answer.status());
         res.headers().contentType(Problem.MEDIA_TYPE);
-        res.send(answer.toJson());
+        Responses.send(req, res, answer.toJson());
     }
 
     /**
@@ -80,7 +80,7 @@ public final class ErrorHandling {
      * @return 404 problem
      */
     public static Problem notFound() {
-        return Problem.of("not-found", Status.NOT_FOUND_404, "Not found", "No resource exists at this path.");
+        return ProblemType.NOT_FOUND.with("No resource exists at this path.");
     }
 
     /**
@@ -91,30 +91,14 @@ public final class ErrorHandling {
      */
     static Problem forStatus(Status status) {
         return switch (status.code()) {
-            case 400 -> Problem.of("bad-request", status, "Bad request", "The request could not be understood.");
+            case 400 -> ProblemType.BAD_REQUEST.with("The request could not be understood.");
             case 404 -> notFound();
-            case 405 ->
-                Problem.of(
-                        "method-not-allowed",
-                        status,
-                        "Method not allowed",
-                        "This method is not supported on this path.");
-            case 413 ->
-                Problem.of(
-                        "payload-too-large",
-                        status,
-                        "Payload too large",
-                        "The request body exceeds the configured limit (server.max-payload-size).");
-            case 414 -> Problem.of("uri-too-long", status, "URI too long", "The request URI is too long.");
-            case 431 ->
-                Problem.of(
-                        "headers-too-large",
-                        status,
-                        "Request headers too large",
-                        "The request headers exceed the configured limit.");
-            case 505 ->
-                Problem.of(
-                        "http-version-not-supported", status, "HTTP version not supported", "Use HTTP/1.1 or HTTP/2.");
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED.with("This method is not supported on this path.");
+            case 413 -> ProblemType.PAYLOAD_TOO_LARGE.with(
+                    "The request body exceeds the configured limit (server.max-payload-size).");
+            case 414 -> ProblemType.URI_TOO_LONG.with("The request URI is too long.");
+            case 431 -> ProblemType.HEADERS_TOO_LARGE.with("The request headers exceed the configured limit.");
+            case 505 -> ProblemType.HTTP_VERSION_NOT_SUPPORTED.with("Use HTTP/1.1 or HTTP/2.");
             default ->
                 status.code() >= 500
                         ? internalError()
@@ -129,19 +113,11 @@ public final class ErrorHandling {
      * @return 503 problem
      */
     public static Problem databaseUnavailable() {
-        return Problem.of(
-                "database-unavailable",
-                Status.SERVICE_UNAVAILABLE_503,
-                "Service unavailable",
-                "The database is not reachable; retry later.");
+        return ProblemType.DATABASE_UNAVAILABLE.with("The database is not reachable; retry later.");
     }
 
     private static Problem internalError() {
-        return Problem.of(
-                "internal-error",
-                Status.INTERNAL_SERVER_ERROR_500,
-                "Internal server error",
-                "The service failed to answer; the error is logged.");
+        return ProblemType.INTERNAL_ERROR.with("The service failed to answer; the error is logged.");
     }
 
     private static void databaseError(ServerRequest req, ServerResponse res, DbClientException e) {
@@ -166,7 +142,7 @@ public final class ErrorHandling {
                     Level.DEBUG,
                     () -> "Client went away during " + req.prologue().method().text() + " "
                             + req.path().absolute().path());
-            send(req, res, Problem.of("bad-request", Status.BAD_REQUEST_400, "Bad request", "Incomplete request."));
+            send(req, res, ProblemType.BAD_REQUEST.with("Incomplete request."));
             return;
         }
         LOGGER.log(

@@ -1,12 +1,8 @@
 package dev.books.http;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.books.json.Json;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 
@@ -30,7 +26,6 @@ public record Problem(
     /** Media type of problem details documents. */
     public static final HttpMediaType MEDIA_TYPE = HttpMediaType.create("application/problem+json");
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String TYPE_PREFIX = "urn:books:problem:";
 
     /** Copies the list so a problem cannot change after it was created. */
@@ -77,8 +72,7 @@ public record Problem(
      * @return UTF-8 JSON bytes
      */
     public byte[] toJson() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
+        return Json.write(256, json -> {
             json.writeStartObject();
             json.writeStringField("type", type);
             json.writeStringField("title", title);
@@ -100,10 +94,7 @@ public record Problem(
                 json.writeEndArray();
             }
             json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /**

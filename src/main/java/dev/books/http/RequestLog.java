@@ -4,6 +4,9 @@ import java.lang.System.Logger.Level;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.books.logging.LogEntry;
+import dev.books.logging.LogFormat;
+import dev.books.logging.LogOutput;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.logging.common.HelidonMdc;
@@ -17,14 +20,14 @@ import io.helidon.webserver.http.RoutingResponse;
  *
  * <p>The id is the client's {@code X-Request-Id} when it is a safe token, else a new UUID; it is echoed in the
  * response and put in the logging context as {@code requestId}, so every log line written while the request is
- * handled carries it ({@code %X{requestId}} in logging.properties). The access log is one line per request on
- * the logger {@code dev.books.access}.
+ * handled carries it. The access log is one line per request on the logger {@code dev.books.access}; its level
+ * there (logging.properties) still turns it off.
  */
 public final class RequestLog implements Filter {
     /** Request and response header carrying the request id. */
     public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
 
-    private static final System.Logger ACCESS = System.getLogger("dev.books.access");
+    private static final System.Logger ACCESS = System.getLogger(LogFormat.ACCESS_LOGGER);
     private static final int MAX_ID_LENGTH = 128;
 
     private final boolean accessLog;
@@ -48,14 +51,14 @@ public final class RequestLog implements Filter {
             chain.proceed();
         } finally {
             if (accessLog && ACCESS.isLoggable(Level.INFO)) {
-                long micros = (System.nanoTime() - started) / 1000;
-                ACCESS.log(
-                        Level.INFO,
-                        req.prologue().method().text() + " "
-                                + req.path().absolute().rawPath() + " "
-                                + res.status().code() + " " + (micros / 1000) + "."
-                                + String.format("%03d", micros % 1000)
-                                + "ms");
+                // Queued as values; the log's writer thread formats and writes it (LogOutput).
+                LogOutput.shared().add(new LogEntry.Access(
+                        System.currentTimeMillis(),
+                        req.prologue().method().text(),
+                        req.path().absolute().rawPath(),
+                        res.status().code(),
+                        (System.nanoTime() - started) / 1000,
+                        id));
             }
             HelidonMdc.remove("requestId");
         }

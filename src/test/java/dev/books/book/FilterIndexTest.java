@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 /**
@@ -67,6 +68,7 @@ class FilterIndexTest {
         String sql =
                 Config.create().get("db.statements." + statementName).asString().get();
         Object[] parameters = filter.parameters(0, 101);
+        assertThat(filter.statement(), is(statementName));
 
         String plan = explain(sql, parameters);
 

@@ -1,25 +1,25 @@
-package dev.books.book;
+package dev.books.http;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The entity tags of an {@code If-Match} or {@code If-None-Match} header (RFC 9110, section 13.1).
- * A book's ETag is its version: {@code "3"}.
+ * A resource's ETag is its version number: {@code "3"}.
  *
  * @param any  whether the header was {@code *}
  * @param tags the listed tags: opaque value and whether it was weak ({@code W/"3"})
  */
-record EntityTags(boolean any, List<Tag> tags) {
+public record EntityTags(boolean any, List<Tag> tags) {
 
     /**
-     * The strong ETag of a book.
+     * The strong ETag of a version.
      *
-     * @param book book
+     * @param version version of a resource
      * @return quoted version
      */
-    static String of(Book book) {
-        return "\"" + book.version() + "\"";
+    public static String of(int version) {
+        return "\"" + version + "\"";
     }
 
     /**
@@ -28,7 +28,7 @@ record EntityTags(boolean any, List<Tag> tags) {
      * @param header header value, or {@code null} when the header is absent
      * @return the tags, or {@code null} when the header is absent
      */
-    static EntityTags parse(String header) {
+    public static EntityTags parse(String header) {
         if (header == null) {
             return null;
         }
@@ -55,7 +55,7 @@ record EntityTags(boolean any, List<Tag> tags) {
      * @param version current version of the book
      * @return whether the header matches it
      */
-    boolean matchesStrongly(int version) {
+    public boolean matchesStrongly(int version) {
         String current = Integer.toString(version);
         return any || tags.stream().anyMatch(tag -> !tag.weak() && tag.value().equals(current));
     }
@@ -66,9 +66,23 @@ record EntityTags(boolean any, List<Tag> tags) {
      * @param version current version of the book
      * @return whether the header matches it
      */
-    boolean matchesWeakly(int version) {
+    public boolean matchesWeakly(int version) {
         String current = Integer.toString(version);
         return any || tags.stream().anyMatch(tag -> tag.value().equals(current));
+    }
+
+    /**
+     * The one version a strong comparison can match, when the header lists exactly one strong tag that is a
+     * version number: lets an update check the precondition in its own WHERE clause.
+     *
+     * @return the version, or {@code null} when the header is {@code *}, lists several or weak tags, or none
+     */
+    public Integer singleVersion() {
+        if (any || tags.size() != 1 || tags.getFirst().weak()) {
+            return null;
+        }
+        long version = Requests.parseNumber(tags.getFirst().value());
+        return version >= 1 && version <= Integer.MAX_VALUE ? (int) version : null;
     }
 
     /**
@@ -77,5 +91,5 @@ record EntityTags(boolean any, List<Tag> tags) {
      * @param value opaque value without quotes
      * @param weak  whether it was marked weak
      */
-    record Tag(String value, boolean weak) {}
+    public record Tag(String value, boolean weak) {}
 }

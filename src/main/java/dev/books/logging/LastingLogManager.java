@@ -1,4 +1,4 @@
-package dev.books;
+package dev.books.logging;
 
 import java.util.logging.LogManager;
 
@@ -8,8 +8,8 @@ import java.util.logging.LogManager;
  * <p>The JDK's own shutdown hook resets logging (closing every handler) in parallel with the application's
  * shutdown hooks, so the last lines of a graceful shutdown ("Stopping", "Stopped", the access log of requests
  * finishing meanwhile) were sometimes lost (JDK-8161253). Only the first reset, done while the configuration is
- * read at start-up, is carried out. Handlers flush after every record, so nothing is buffered at exit.
- * {@link Main} selects it with {@code java.util.logging.manager} before anything logs.
+ * read at start-up, is carried out. The service flushes {@link LogOutput} as the last step of its shutdown.
+ * {@code dev.books.Main} selects it with {@code java.util.logging.manager} before anything logs.
  */
 public final class LastingLogManager extends LogManager {
     private volatile boolean configured;

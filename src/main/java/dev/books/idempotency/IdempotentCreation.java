@@ -1,0 +1,214 @@
+package dev.books.idempotency;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import dev.books.db.Sql;
+import dev.books.http.ProblemException;
+import dev.books.http.ProblemType;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Creation at most once per {@code Idempotency-Key}: of concurrent requests with the same key, on any number of
+ * service instances, one creates the resource and the others get its answer. The key, a hash of the request and
+ * the first answer live in the {@code idempotency_keys} table, in the same transaction as the creation, and are
+ * forgotten after {@code books.idempotency-ttl}.
+ */
+public final class IdempotentCreation {
+    /** The request header. */
+    public static final HeaderName KEY_HEADER = HeaderNames.create("Idempotency-Key");
+    /** Response header of an answer replayed to a retry. */
+    public static final HeaderName REPLAYED_HEADER = HeaderNames.create("Idempotent-Replayed");
+
+    private static final System.Logger LOGGER = System.getLogger(IdempotentCreation.class.getName());
+    private static final int MAX_KEY_LENGTH = 255;
+    private static final int MAX_ATTEMPTS = 250;
+
+    private final Sql sql;
+    private final Duration ttl;
+
+    /**
+     * Creates the component.
+     *
+     * @param sql statements
+     * @param ttl how long a key is remembered
+     */
+    public IdempotentCreation(Sql sql, Duration ttl) {
+        this.sql = sql;
+        this.ttl = ttl;
+    }
+
+    /**
+     * The request's key, validated.
+     *
+     * @param req request
+     * @return the key, or empty when the request has none
+     * @throws ProblemException 400 when it is not 1 to 255 visible ASCII characters
+     */
+    public static Optional<String> key(ServerRequest req) {
+        Optional<String> key = req.headers().first(KEY_HEADER);
+        key.ifPresent(IdempotentCreation::requireValid);
+        return key;
+    }
+
+    /**
+     * A hash of the validated request content: a retry with the same content in other formatting is still a
+     * retry. Values are hashed in order, as text; trailing {@code null}s are left out, so an optional field added
+     * at the end does not change the hash of requests that do not use it.
+     *
+     * @param values the request's validated values, in a fixed order
+     * @return SHA-256 in hex
+     */
+    public static String hash(Object... values) {
+        int end = values.length;
+        while (end > 0 && values[end - 1] == null) {
+            end--;
+        }
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i < end; i++) {
+                if (i > 0) {
+                    sha256.update((byte) 0);
+                }
+                sha256.update(String.valueOf(values[i]).getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
+    /**
+     * Creates once per key.
+     *
+     * @param key    the client's key
+     * @param hash   {@link #hash(Object...)} of the request
+     * @param create creates the resource in the given transaction and returns its id and the 201 body
+     * @return the outcome: created now, or what an earlier request with this key got
+     * @throws ProblemException 422 when the key was used for a different request
+     */
+    public Outcome create(String key, String hash, CreateWork create) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            long expiredBefore = System.currentTimeMillis() - ttl.toMillis();
+            Optional<Outcome> created = sql.transaction(tx -> {
+                tx.update("delete-expired-idempotency-key", key, expiredBefore);
+                if (tx.update("claim-idempotency-key", key, hash, System.currentTimeMillis()) != 1) {
+                    return Optional.empty();
+                }
+                Outcome outcome = create.create(tx);
+                tx.update("complete-idempotency-key", outcome.id(), outcome.body(), key);
+                return Optional.of(outcome);
+            });
+            if (created.isPresent()) {
+                return created.get();
+            }
+            Optional<Stored> existing = sql.one("get-idempotency-key", Stored::read, key);
+            if (existing.isPresent() && !sameHash(existing.get().hash(), hash)) {
+                throw ProblemType.IDEMPOTENCY_KEY_REUSED.exception(
+                        "This Idempotency-Key was already used for a different request; use a new key.");
+            }
+            if (existing.isPresent() && existing.get().body() != null) {
+                return new Outcome(existing.get().id(), existing.get().body(), true);
+            }
+            // The first request with this key has not committed yet (databases that do not make the claim wait),
+            // or its key expired and was purged meanwhile: look again shortly.
+            pause();
+        }
+        throw new DbClientException("Idempotency key " + key + " stayed unresolved");
+    }
+
+    /**
+     * Forgets expired keys every ten minutes; safe to run on every instance.
+     *
+     * @param ready whether the database can be used yet
+     * @return the scheduler, to shut down at exit
+     */
+    public ScheduledExecutorService purgeExpiredKeys(BooleanSupplier ready) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("idempotency-purge").factory());
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (ready.getAsBoolean()) {
+                            sql.update("purge-idempotency-keys", System.currentTimeMillis() - ttl.toMillis());
+                        }
+                    } catch (RuntimeException e) {
+                        LOGGER.log(Level.WARNING, "Purging expired idempotency keys failed: " + e.getMessage());
+                    }
+                },
+                1,
+                10,
+                TimeUnit.MINUTES);
+        return scheduler;
+    }
+
+    private static void requireValid(String key) {
+        boolean valid = !key.isEmpty() && key.length() <= MAX_KEY_LENGTH;
+        for (int i = 0; valid && i < key.length(); i++) {
+            char c = key.charAt(i);
+            valid = c > 0x20 && c < 0x7f;
+        }
+        if (!valid) {
+            throw ProblemType.INVALID_IDEMPOTENCY_KEY.exception(
+                    "An Idempotency-Key is 1 to " + MAX_KEY_LENGTH + " visible ASCII characters, e.g. a UUID.");
+        }
+    }
+
+    /** Constant-time comparison: the stored hash is not to be probed byte by byte. */
+    private static boolean sameHash(String stored, String hash) {
+        return MessageDigest.isEqual(
+                stored.strip().getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DbClientException("Interrupted while waiting for an idempotency key", e);
+        }
+    }
+
+    /**
+     * Creates the resource inside the key's transaction.
+     */
+    @FunctionalInterface
+    public interface CreateWork {
+        /**
+         * Creates it.
+         *
+         * @param tx the transaction
+         * @return id and 201 body of the new resource
+         */
+        Outcome create(Sql tx);
+    }
+
+    /**
+     * What a request with a key got.
+     *
+     * @param id       id of the resource created for the key
+     * @param body     the 201 body sent for it
+     * @param replayed whether an earlier request created it (this one is a retry)
+     */
+    public record Outcome(long id, String body, boolean replayed) {}
+
+    private record Stored(String hash, long id, String body) {
+        static Stored read(ResultSet rs) throws SQLException {
+            return new Stored(rs.getString("request_hash"), rs.getLong("book_id"), rs.getString("response"));
+        }
+    }
+}
