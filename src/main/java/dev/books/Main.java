@@ -57,7 +57,9 @@ public final class Main {
         Config config = Config.create();
         Database database;
         try {
-            LogOutput.shared().format(LogFormat.of(config.get("books.log.format").asString().orElse("text")));
+            LogOutput.shared()
+                    .format(LogFormat.of(
+                            config.get("books.log.format").asString().orElse("text")));
             database = Database.start(databaseConfig(config), config.get("db.statements"));
         } catch (IllegalStateException e) {
             // Configuration errors (unreadable password file, broken migration): one clear line, exit non-zero.
@@ -115,10 +117,7 @@ public final class Main {
     public static void setup(WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {
         Config books = config.get("books");
         BookService bookService = new BookService(
-                database.sql(),
-                idempotentCreation(config, database),
-                BookSettings.create(books),
-                database::migrated);
+                database.sql(), idempotentCreation(config, database), BookSettings.create(books), database::migrated);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         PoolMetrics.register(registry, database.dataSource());
         HealthObserver health = HealthObserver.builder()

@@ -37,8 +37,8 @@ class SqlStatementsTest {
             "\"[^\"]*\\b(SELECT|INSERT|UPDATE|DELETE|ALTER|DROP|CREATE)\\b[^\"]*\"", Pattern.CASE_INSENSITIVE);
 
     /** A statement name: the first argument of a {@code Sql} call, or a name a method returns for one. */
-    private static final Pattern NAMED_USE = Pattern.compile(
-            "(?:\\.(?:one|list|update|change)\\(\\s*|->\\s*|\\?\\s*|:\\s*)\"([a-z]+(?:-[a-z0-9]+)+)\"");
+    private static final Pattern NAMED_USE =
+            Pattern.compile("(?:\\.(?:one|list|update|change)\\(\\s*|->\\s*|\\?\\s*|:\\s*)\"([a-z]+(?:-[a-z0-9]+)+)\"");
 
     @Test
     void javaCodeHoldsNoSqlAndCallsNoSqlTakingMethod() throws IOException {

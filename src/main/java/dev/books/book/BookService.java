@@ -40,8 +40,7 @@ public final class BookService implements HttpService {
      * @param settings      page sizes
      * @param databaseReady whether the database schema is migrated; until then every request gets 503
      */
-    public BookService(
-            Sql sql, IdempotentCreation idempotent, BookSettings settings, BooleanSupplier databaseReady) {
+    public BookService(Sql sql, IdempotentCreation idempotent, BookSettings settings, BooleanSupplier databaseReady) {
         this.books = new BookRepository(sql);
         this.idempotent = idempotent;
         this.settings = settings;
@@ -86,7 +85,8 @@ public final class BookService implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Book book = books.find(id(req)).orElseThrow(BookService::bookNotFound);
-        EntityTags ifNoneMatch = EntityTags.parse(req.headers().value(HeaderNames.IF_NONE_MATCH).orElse(null));
+        EntityTags ifNoneMatch =
+                EntityTags.parse(req.headers().value(HeaderNames.IF_NONE_MATCH).orElse(null));
         res.header(HeaderNames.ETAG, EntityTags.of(book.version()));
         if (ifNoneMatch != null && ifNoneMatch.matchesWeakly(book.version())) {
             res.status(Status.NOT_MODIFIED_304).send();
@@ -121,7 +121,8 @@ public final class BookService implements HttpService {
 
     private void update(ServerRequest req, ServerResponse res) {
         long id = id(req);
-        EntityTags ifMatch = EntityTags.parse(req.headers().value(HeaderNames.IF_MATCH).orElse(null));
+        EntityTags ifMatch =
+                EntityTags.parse(req.headers().value(HeaderNames.IF_MATCH).orElse(null));
         BookJson.Change change = BookJson.readChange(Requests.jsonBody(req), id);
         Book updated = change.fields().isEmpty() ? unchanged(id, ifMatch, change) : changed(id, ifMatch, change);
         res.header(HeaderNames.ETAG, EntityTags.of(updated.version()));
@@ -141,7 +142,8 @@ public final class BookService implements HttpService {
      */
     private Book changed(long id, EntityTags ifMatch, BookJson.Change change) {
         Integer required = change.expectedVersion();
-        boolean inStatement = ifMatch == null || ifMatch.any()
+        boolean inStatement = ifMatch == null
+                || ifMatch.any()
                 || (ifMatch.singleVersion() != null && (required == null || required.equals(ifMatch.singleVersion())));
         if (inStatement) {
             Integer version = required != null ? required : ifMatch == null ? null : ifMatch.singleVersion();
@@ -164,7 +166,8 @@ public final class BookService implements HttpService {
 
     private void delete(ServerRequest req, ServerResponse res) {
         long id = id(req);
-        EntityTags ifMatch = EntityTags.parse(req.headers().value(HeaderNames.IF_MATCH).orElse(null));
+        EntityTags ifMatch =
+                EntityTags.parse(req.headers().value(HeaderNames.IF_MATCH).orElse(null));
         if (ifMatch == null) {
             if (!books.delete(id)) {
                 throw bookNotFound();

@@ -256,7 +256,10 @@ public final class Database implements AutoCloseable {
 
     private static Map<String, String> texts(Config statements) {
         Map<String, String> texts = new HashMap<>();
-        statements.asNodeList().orElseThrow().forEach(node -> texts.put(node.name(), node.asString().get()));
+        statements
+                .asNodeList()
+                .orElseThrow()
+                .forEach(node -> texts.put(node.name(), node.asString().get()));
         return texts;
     }
 

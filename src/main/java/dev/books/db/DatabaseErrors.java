@@ -3,11 +3,18 @@ package dev.books.db;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Tells a database outage (answered with 503, retried by clients) from any other database error (a bug, 500).
+ * Tells a database outage (answered with 503, retried by clients) and a violated unique constraint (409) from any
+ * other database error (a bug, 500).
  */
 public final class DatabaseErrors {
+    private static final Pattern UNIQUE_COLUMN = Pattern.compile("Key \\((\\w+)\\)=|ON [\\w.\"]+\\(\"?(\\w+)\"?[ )]");
+
     private DatabaseErrors() {}
 
     /**
@@ -26,6 +33,27 @@ public final class DatabaseErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * The column whose unique constraint a failure violated: a client sent a value another row already holds.
+     *
+     * @param failure exception thrown while talking to the database
+     * @return the column name, or empty when the failure is not a unique violation (or names no column)
+     */
+    public static Optional<String> uniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                String message = String.valueOf(sql.getMessage());
+                // PostgreSQL: 'Key (isbn)=(...) already exists.'; H2: '... ON PUBLIC.BOOKS(ISBN NULLS FIRST) ...'.
+                Matcher column = UNIQUE_COLUMN.matcher(message);
+                return column.find()
+                        ? Optional.of(
+                                (column.group(1) != null ? column.group(1) : column.group(2)).toLowerCase(Locale.ROOT))
+                        : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.books.http;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Optional;
 
 import dev.books.db.DatabaseErrors;
 import io.helidon.common.buffers.DataReader;
@@ -94,8 +96,9 @@ public final class ErrorHandling {
             case 400 -> ProblemType.BAD_REQUEST.with("The request could not be understood.");
             case 404 -> notFound();
             case 405 -> ProblemType.METHOD_NOT_ALLOWED.with("This method is not supported on this path.");
-            case 413 -> ProblemType.PAYLOAD_TOO_LARGE.with(
-                    "The request body exceeds the configured limit (server.max-payload-size).");
+            case 413 ->
+                ProblemType.PAYLOAD_TOO_LARGE.with(
+                        "The request body exceeds the configured limit (server.max-payload-size).");
             case 414 -> ProblemType.URI_TOO_LONG.with("The request URI is too long.");
             case 431 -> ProblemType.HEADERS_TOO_LARGE.with("The request headers exceed the configured limit.");
             case 505 -> ProblemType.HTTP_VERSION_NOT_SUPPORTED.with("Use HTTP/1.1 or HTTP/2.");
@@ -121,7 +124,16 @@ public final class ErrorHandling {
     }
 
     private static void databaseError(ServerRequest req, ServerResponse res, DbClientException e) {
-        if (DatabaseErrors.isUnavailable(e)) {
+        Optional<String> taken = DatabaseErrors.uniqueViolation(e);
+        if (taken.isPresent()) {
+            // Validation cannot see other rows: the database's unique index decides, also between instances.
+            send(
+                    req,
+                    res,
+                    ProblemType.CONFLICT
+                            .with("A value that must be unique is already taken.")
+                            .withErrors(List.of(new Problem.FieldError(taken.get(), "is already taken"))));
+        } else if (DatabaseErrors.isUnavailable(e)) {
             // An outage is an operational condition, not a bug: one line, no stack trace.
             LOGGER.log(
                     Level.WARNING,

@@ -52,13 +52,14 @@ public final class RequestLog implements Filter {
         } finally {
             if (accessLog && ACCESS.isLoggable(Level.INFO)) {
                 // Queued as values; the log's writer thread formats and writes it (LogOutput).
-                LogOutput.shared().add(new LogEntry.Access(
-                        System.currentTimeMillis(),
-                        req.prologue().method().text(),
-                        req.path().absolute().rawPath(),
-                        res.status().code(),
-                        (System.nanoTime() - started) / 1000,
-                        id));
+                LogOutput.shared()
+                        .add(new LogEntry.Access(
+                                System.currentTimeMillis(),
+                                req.prologue().method().text(),
+                                req.path().absolute().rawPath(),
+                                res.status().code(),
+                                (System.nanoTime() - started) / 1000,
+                                id));
             }
             HelidonMdc.remove("requestId");
         }

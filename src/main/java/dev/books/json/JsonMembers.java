@@ -51,8 +51,9 @@ public final class JsonMembers {
         } catch (StreamConstraintsException e) {
             throw malformed("The JSON nests too deeply or holds a number or string that is too long.");
         } catch (JsonProcessingException e) {
-            throw malformed("The body is not valid JSON (at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ").");
+            throw malformed(
+                    "The body is not valid JSON (at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ").");
         } catch (IOException e) {
             throw malformed("The body could not be read as JSON.");
         }
@@ -163,10 +164,12 @@ public final class JsonMembers {
         if (!missing.isEmpty()) {
             List<FieldError> all = new ArrayList<>(missing);
             all.addAll(errors);
-            throw new ProblemException(ProblemType.MISSING_DATA.with(missingDetail).withErrors(all));
+            throw new ProblemException(
+                    ProblemType.MISSING_DATA.with(missingDetail).withErrors(all));
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(ProblemType.INVALID_DATA.with(invalidDetail).withErrors(errors));
+            throw new ProblemException(
+                    ProblemType.INVALID_DATA.with(invalidDetail).withErrors(errors));
         }
     }
 

@@ -21,13 +21,14 @@ public final class ConsoleLogHandler extends Handler {
         if (!isLoggable(record)) {
             return;
         }
-        LogOutput.shared().add(new LogEntry.Message(
-                record.getMillis(),
-                record.getLevel().getName(),
-                record.getLoggerName() == null ? "" : record.getLoggerName(),
-                messages.formatMessage(record),
-                record.getThrown(),
-                HelidonMdc.get("requestId").orElse(null)));
+        LogOutput.shared()
+                .add(new LogEntry.Message(
+                        record.getMillis(),
+                        record.getLevel().getName(),
+                        record.getLoggerName() == null ? "" : record.getLoggerName(),
+                        messages.formatMessage(record),
+                        record.getThrown(),
+                        HelidonMdc.get("requestId").orElse(null)));
     }
 
     @Override

@@ -21,7 +21,11 @@ public enum LogFormat {
             appendLocalTime(line, entry.millis());
             switch (entry) {
                 case LogEntry.Message m -> {
-                    line.append(' ').append(m.level()).append(' ').append(m.logger()).append(" [");
+                    line.append(' ')
+                            .append(m.level())
+                            .append(' ')
+                            .append(m.logger())
+                            .append(" [");
                     appendId(line, m.requestId());
                     line.append("]: ").append(m.message());
                     if (m.thrown() != null) {
@@ -31,7 +35,12 @@ public enum LogFormat {
                 case LogEntry.Access a -> {
                     line.append(" INFO ").append(ACCESS_LOGGER).append(" [");
                     appendId(line, a.requestId());
-                    line.append("]: ").append(a.method()).append(' ').append(a.path()).append(' ').append(a.status())
+                    line.append("]: ")
+                            .append(a.method())
+                            .append(' ')
+                            .append(a.path())
+                            .append(' ')
+                            .append(a.status())
                             .append(' ');
                     appendMillis(line, a.micros());
                     line.append("ms");
@@ -68,9 +77,16 @@ public enum LogFormat {
                     }
                 }
                 case LogEntry.Access a -> {
-                    line.append("\",\"level\":\"INFO\",\"logger\":\"").append(ACCESS_LOGGER).append("\",\"message\":");
-                    StringBuilder message = new StringBuilder(64).append(a.method()).append(' ').append(a.path())
-                            .append(' ').append(a.status()).append(' ');
+                    line.append("\",\"level\":\"INFO\",\"logger\":\"")
+                            .append(ACCESS_LOGGER)
+                            .append("\",\"message\":");
+                    StringBuilder message = new StringBuilder(64)
+                            .append(a.method())
+                            .append(' ')
+                            .append(a.path())
+                            .append(' ')
+                            .append(a.status())
+                            .append(' ');
                     appendMillis(message, a.micros());
                     quote(line, message.append("ms").toString());
                     line.append(",\"requestId\":");
@@ -105,8 +121,9 @@ public enum LogFormat {
         return switch (name.strip().toLowerCase(Locale.ROOT)) {
             case "text" -> TEXT;
             case "json" -> JSON;
-            default -> throw new IllegalStateException(
-                    "books.log.format (BOOKS_LOG_FORMAT) must be text or json, not '" + name + "'");
+            default ->
+                throw new IllegalStateException(
+                        "books.log.format (BOOKS_LOG_FORMAT) must be text or json, not '" + name + "'");
         };
     }
 
@@ -121,19 +138,26 @@ public enum LogFormat {
     private static void appendLocalTime(StringBuilder line, long millis) {
         long second = Math.floorDiv(millis, 1000);
         if (second != cachedSecond) {
-            cachedPrefix = SECONDS.format(LocalDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneId.systemDefault()));
+            cachedPrefix =
+                    SECONDS.format(LocalDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneId.systemDefault()));
             cachedSecond = second;
         }
         int ms = Math.floorMod(millis, 1000);
-        line.append(cachedPrefix).append('.').append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10))
+        line.append(cachedPrefix)
+                .append('.')
+                .append((char) ('0' + ms / 100))
+                .append((char) ('0' + ms / 10 % 10))
                 .append((char) ('0' + ms % 10));
     }
 
     /** Microseconds as milliseconds with three decimals: 1234 -> 1.234. */
     private static void appendMillis(StringBuilder line, long micros) {
         long fraction = micros % 1000;
-        line.append(micros / 1000).append('.').append((char) ('0' + fraction / 100))
-                .append((char) ('0' + fraction / 10 % 10)).append((char) ('0' + fraction % 10));
+        line.append(micros / 1000)
+                .append('.')
+                .append((char) ('0' + fraction / 100))
+                .append((char) ('0' + fraction / 10 % 10))
+                .append((char) ('0' + fraction % 10));
     }
 
     private static void appendId(StringBuilder line, String requestId) {
@@ -146,7 +170,8 @@ public enum LogFormat {
         StringWriter trace = new StringWriter();
         thrown.printStackTrace(new PrintWriter(trace));
         String text = trace.toString();
-        return text.endsWith(System.lineSeparator()) ? text.substring(0, text.length() - System.lineSeparator().length())
+        return text.endsWith(System.lineSeparator())
+                ? text.substring(0, text.length() - System.lineSeparator().length())
                 : text;
     }
 

@@ -23,6 +23,7 @@ public final class LogOutput {
     private static final int BATCH_BYTES = 32 * 1024;
     /** How long the writer polls after work before it sleeps until woken. */
     private static final int BUSY_POLLS = 200;
+
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
