@@ -74,8 +74,26 @@ abstract class OpenApiConformanceContract {
                 "post",
                 "/books");
 
+        String isbn = "979"
+                + String.format("%09d", Math.floorMod(UUID.randomUUID().getMostSignificantBits(), 1_000_000_000L));
+        isbn = isbn + isbnCheckDigit(isbn);
+        String withIsbn = "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"isbn\":\"" + isbn + "\"}";
+        long isbnBook = check(api.post("/books", withIsbn), "post", "/books")
+                .json()
+                .get("id")
+                .asLong();
+        check(api.post("/books", withIsbn), "post", "/books");
+        check(api.put("/books/" + id, "{\"isbn\":\"" + isbn + "\"}"), "put", "/books/{id}");
+        check(api.get("/books?isbn=" + isbn), "get", "/books");
+
         check(api.get("/books?author=Frank%20Herbert&limit=1"), "get", "/books");
         check(api.get("/books?limit=0"), "get", "/books");
+        check(api.send("HEAD", "/books?limit=1", null, null), "head", "/books");
+        check(api.send("HEAD", "/books?limit=0", null, null), "head", "/books");
+        check(api.send("HEAD", "/books/" + isbnBook, null, null), "head", "/books/{id}");
+        check(api.send("HEAD", "/books/" + isbnBook, null, null, "If-None-Match", "\"1\""), "head", "/books/{id}");
+        check(api.send("HEAD", "/books/abc", null, null), "head", "/books/{id}");
+        check(api.send("HEAD", "/books/987654321", null, null), "head", "/books/{id}");
 
         check(api.get("/books/" + id), "get", "/books/{id}");
         check(api.get("/books/" + id, "If-None-Match", "\"1\""), "get", "/books/{id}");
@@ -105,6 +123,8 @@ abstract class OpenApiConformanceContract {
 
         boolean outage = duringDatabaseOutage(() -> {
             check(api.get("/books"), "get", "/books");
+            check(api.send("HEAD", "/books", null, null), "head", "/books");
+            check(api.send("HEAD", "/books/1", null, null), "head", "/books/{id}");
             check(api.post("/books", DUNE), "post", "/books");
             check(api.get("/books/1"), "get", "/books/{id}");
             check(api.put("/books/1", "{\"year\":1}"), "put", "/books/{id}");
@@ -166,6 +186,14 @@ abstract class OpenApiConformanceContract {
         }
         seen.add(method + " " + path + " " + status);
         return res;
+    }
+
+    private static int isbnCheckDigit(String first12) {
+        int sum = 0;
+        for (int i = 0; i < 12; i++) {
+            sum += (i % 2 == 0 ? 1 : 3) * (first12.charAt(i) - '0');
+        }
+        return (10 - sum % 10) % 10;
     }
 
     private static Set<String> documented() {

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record Book(long id, Fields fields, int version) {
     /** Columns of a book row, as every statement that reads or returns books names them. */
-    static final List<String> COLUMNS = List.of("id", "title", "author", "publication_year", "version");
+    static final List<String> COLUMNS = List.of("id", "title", "author", "publication_year", "version", "isbn");
 
     /**
      * Reads a book from the current row ({@link #COLUMNS}, by name).
@@ -27,7 +27,11 @@ public record Book(long id, Fields fields, int version) {
     static Book read(ResultSet rs) throws SQLException {
         return new Book(
                 rs.getLong("id"),
-                new Fields(rs.getString("title"), rs.getString("author"), rs.getInt("publication_year")),
+                new Fields(
+                        rs.getString("title"),
+                        rs.getString("author"),
+                        rs.getInt("publication_year"),
+                        rs.getString("isbn")),
                 rs.getInt("version"));
     }
 
@@ -38,8 +42,9 @@ public record Book(long id, Fields fields, int version) {
      * @param title  title
      * @param author author
      * @param year   year of publication
+     * @param isbn   ISBN-13 (13 digits), or {@code null}: optional in a new book
      */
-    public record Fields(String title, String author, Integer year) {
+    public record Fields(String title, String author, Integer year, String isbn) {
         /**
          * The parameters of the statements that write a book ({@code insert-book}, {@code update-book}): the
          * fields in this order, {@code null} for "keep" in an update.
@@ -47,7 +52,7 @@ public record Book(long id, Fields fields, int version) {
          * @return statement parameters
          */
         Object[] parameters() {
-            return new Object[] {title, author, year};
+            return new Object[] {title, author, year, isbn};
         }
 
         /**
@@ -56,7 +61,67 @@ public record Book(long id, Fields fields, int version) {
          * @return {@code true} when every field is {@code null}
          */
         boolean isEmpty() {
-            return title == null && author == null && year == null;
+            return title == null && author == null && year == null && isbn == null;
         }
+    }
+
+    /**
+     * An ISBN in the form the catalogue keeps: ISBN-13 as 13 digits. Accepts ISBN-13 or ISBN-10 (converted), with
+     * hyphens and spaces, and checks the check digit.
+     *
+     * @param text ISBN as a client wrote it
+     * @return the 13 digits, or {@code null} when it is not a valid ISBN
+     */
+    static String isbn13(String text) {
+        StringBuilder isbn = new StringBuilder(13);
+        for (int i = 0; i < text.length() && isbn.length() <= 13; i++) {
+            char c = text.charAt(i);
+            if (c != '-' && c != ' ') {
+                isbn.append(c);
+            }
+        }
+        if (isbn.length() == 10 && isbn10Valid(isbn)) {
+            isbn.setLength(9);
+            isbn.insert(0, "978");
+            return isbn.append(check13(isbn)).toString();
+        }
+        boolean valid = isbn.length() == 13
+                && digits(isbn, 13)
+                && (isbn.indexOf("978") == 0 || isbn.indexOf("979") == 0)
+                && check13(isbn) == isbn.charAt(12) - '0';
+        return valid ? isbn.toString() : null;
+    }
+
+    private static boolean isbn10Valid(CharSequence isbn) {
+        if (!digits(isbn, 9)) {
+            return false;
+        }
+        char last = isbn.charAt(9);
+        int sum = last == 'X' || last == 'x' ? 10 : last >= '0' && last <= '9' ? last - '0' : -1;
+        if (sum < 0) {
+            return false;
+        }
+        for (int i = 0; i < 9; i++) {
+            sum += (10 - i) * (isbn.charAt(i) - '0');
+        }
+        return sum % 11 == 0;
+    }
+
+    /** The ISBN-13 check digit of the first twelve digits. */
+    private static int check13(CharSequence isbn) {
+        int sum = 0;
+        for (int i = 0; i < 12; i++) {
+            sum += (i % 2 == 0 ? 1 : 3) * (isbn.charAt(i) - '0');
+        }
+        return (10 - sum % 10) % 10;
+    }
+
+    private static boolean digits(CharSequence text, int count) {
+        for (int i = 0; i < count; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -17,10 +17,11 @@ import io.helidon.common.uri.UriQuery;
  * @param author exact author, or {@code null}
  * @param year   exact year, or {@code null}
  * @param q      case-insensitive substring of title or author, or {@code null}
+ * @param isbn   ISBN-13, or {@code null}; finds at most one book, so it is not combined with the others
  */
-record BookFilter(String author, Integer year, String q) {
+record BookFilter(String author, Integer year, String q, String isbn) {
     /** No filter: every book. */
-    static final BookFilter NONE = new BookFilter(null, null, null);
+    static final BookFilter NONE = new BookFilter(null, null, null, null);
 
     private static final int MIN_QUERY_LENGTH = 3;
     private static final int MAX_QUERY_LENGTH = 100;
@@ -34,8 +35,7 @@ record BookFilter(String author, Integer year, String q) {
      */
     static BookFilter from(UriQuery query) {
         String author = query.first("author").asOptional().orElse(null);
-        String authorProblem =
-                author == null ? null : JsonMembers.textProblem(author, BookJson.MAX_TEXT_LENGTH);
+        String authorProblem = author == null ? null : JsonMembers.textProblem(author, BookJson.MAX_TEXT_LENGTH);
         if (authorProblem != null) {
             throw Requests.invalidQuery("Query parameter 'author' " + authorProblem + ".");
         }
@@ -48,7 +48,14 @@ record BookFilter(String author, Integer year, String q) {
                         + MAX_QUERY_LENGTH + " characters of text" + (problem == null ? "." : " and " + problem + "."));
             }
         }
-        return author == null && year == null && q == null ? NONE : new BookFilter(author, year, q);
+        String isbn = query.first("isbn").asOptional().map(BookFilter::isbn).orElse(null);
+        if (isbn != null && (author != null || year != null || q != null)) {
+            throw Requests.invalidQuery(
+                    "Query parameter 'isbn' finds one book; do not combine it with author, year or q.");
+        }
+        return author == null && year == null && q == null && isbn == null
+                ? NONE
+                : new BookFilter(author, year, q, isbn);
     }
 
     /**
@@ -58,6 +65,9 @@ record BookFilter(String author, Integer year, String q) {
      * @return statement name
      */
     String statement() {
+        if (isbn != null) {
+            return "list-books-isbn";
+        }
         int combination = (author != null ? 4 : 0) + (year != null ? 2 : 0) + (q != null ? 1 : 0);
         return switch (combination) {
             case 0 -> "list-books";
@@ -80,6 +90,9 @@ record BookFilter(String author, Integer year, String q) {
      */
     Object[] parameters(long after, int limit) {
         List<Object> params = new ArrayList<>(6);
+        if (isbn != null) {
+            params.add(isbn);
+        }
         if (author != null) {
             params.add(author);
         }
@@ -117,6 +130,9 @@ record BookFilter(String author, Integer year, String q) {
         if (q != null) {
             link.append("&q=").append(encode(q));
         }
+        if (isbn != null) {
+            link.append("&isbn=").append(isbn);
+        }
         return link.append(">; rel=\"next\"").toString();
     }
 
@@ -137,10 +153,18 @@ record BookFilter(String author, Integer year, String q) {
         boolean negative = raw.startsWith("-");
         long value = Requests.parseNumber(negative ? raw.substring(1) : raw);
         if (value < 0 || value > BookJson.MAX_YEAR) {
-            throw Requests.invalidQuery("Query parameter 'year' must be an integer from " + BookJson.MIN_YEAR
-                    + " to " + BookJson.MAX_YEAR + ".");
+            throw Requests.invalidQuery("Query parameter 'year' must be an integer from " + BookJson.MIN_YEAR + " to "
+                    + BookJson.MAX_YEAR + ".");
         }
         return (int) (negative ? -value : value);
+    }
+
+    private static String isbn(String raw) {
+        String isbn = Book.isbn13(raw);
+        if (isbn == null) {
+            throw Requests.invalidQuery("Query parameter 'isbn' " + BookJson.ISBN_RULE + ".");
+        }
+        return isbn;
     }
 
     private static String encode(String value) {

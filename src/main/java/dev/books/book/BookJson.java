@@ -24,6 +24,8 @@ final class BookJson {
     static final int MAX_YEAR = 9999;
 
     private static final String UNKNOWN = "is not a member of a book";
+    /** What a valid ISBN is, for error details. */
+    static final String ISBN_RULE = "must be an ISBN-13 (978 or 979) or ISBN-10 with a valid check digit";
 
     private BookJson() {}
 
@@ -40,7 +42,8 @@ final class BookJson {
         Book.Fields fields = new Book.Fields(
                 members.requiredText("title", MAX_TEXT_LENGTH),
                 members.requiredText("author", MAX_TEXT_LENGTH),
-                members.requiredInteger("year", MIN_YEAR, MAX_YEAR));
+                members.requiredInteger("year", MIN_YEAR, MAX_YEAR),
+                isbn(members));
         for (String readOnly : List.of("id", "version")) {
             if (members.take(readOnly) != null) {
                 members.reject(readOnly, "is assigned by the server and cannot be sent");
@@ -64,7 +67,8 @@ final class BookJson {
         Book.Fields fields = new Book.Fields(
                 members.optionalText("title", MAX_TEXT_LENGTH),
                 members.optionalText("author", MAX_TEXT_LENGTH),
-                members.optionalInteger("year", MIN_YEAR, MAX_YEAR));
+                members.optionalInteger("year", MIN_YEAR, MAX_YEAR),
+                isbn(members));
         JsonNode idNode = members.take("id");
         if (idNode != null && !(idNode.isIntegralNumber() && idNode.canConvertToLong() && idNode.longValue() == id)) {
             members.reject("id", "must equal the id in the path (" + id + ") or be left out");
@@ -117,7 +121,23 @@ final class BookJson {
         json.writeStringField("author", fields.author());
         json.writeNumberField("year", fields.year());
         json.writeNumberField("version", book.version());
+        if (fields.isbn() != null) {
+            json.writeStringField("isbn", fields.isbn());
+        }
         json.writeEndObject();
+    }
+
+    /** The optional {@code isbn} member, normalised to ISBN-13. */
+    private static String isbn(JsonMembers members) {
+        String text = members.optionalText("isbn", MAX_TEXT_LENGTH);
+        if (text == null) {
+            return null;
+        }
+        String isbn = Book.isbn13(text);
+        if (isbn == null) {
+            members.reject("isbn", ISBN_RULE);
+        }
+        return isbn;
     }
 
     /**

@@ -247,7 +247,9 @@ abstract class BookApiContract {
                 "{\"title\":\"Dune\",\"author\":\"Frank\\u0000Herbert\",\"year\":1965}",
                 "{\"title\":\"Du\\nne\",\"author\":\"Frank Herbert\",\"year\":1965}",
                 "{\"title\":\"\\ud800\",\"author\":\"Frank Herbert\",\"year\":1965}",
-                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"isbn\":\"x\"}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"publisher\":\"x\"}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"isbn\":\"978-0-441-17271-8\"}",
+                "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"isbn\":9780441172719}",
                 "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"id\":7}",
                 "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965,\"version\":1}"
             })
@@ -270,7 +272,9 @@ abstract class BookApiContract {
                 "{\"year\":null}",
                 "{\"author\":\"\"}",
                 "{\"title\":\"ok\",\"year\":1.5}",
-                "{\"isbn\":\"x\"}",
+                "{\"publisher\":\"x\"}",
+                "{\"isbn\":\"0-441-17271-8\"}",
+                "{\"isbn\":null}",
                 "{\"id\":999999}",
                 "{\"version\":0}",
                 "{\"version\":\"1\"}",
@@ -653,6 +657,156 @@ abstract class BookApiContract {
                         .count(),
                 is(1L));
         assertThat(api.get("/books?author=" + enc(author)).json().size(), is(1));
+    }
+
+    @Test
+    void headAnswersLikeGetWithoutABody() {
+        for (String path : List.of("/books/1", "/books?limit=2", "/books/987654321", "/books/abc")) {
+            Response get = api.get(path);
+            Response head = api.send("HEAD", path, null, null);
+
+            assertThat(path, head.status(), is(get.status()));
+            assertThat(path, head.body(), is(""));
+            for (String header : List.of("Content-Type", "Content-Length", "ETag", "Link")) {
+                assertThat(path + " " + header, head.header(header), is(get.header(header)));
+            }
+        }
+        Response notModified = api.send("HEAD", "/books/1", null, null, "If-None-Match", "\"1\"");
+        assertThat(notModified.status(), is(304));
+        assertThat(notModified.header("ETag").orElseThrow(), is("\"1\""));
+    }
+
+    // --- ISBN ------------------------------------------------------------------------------------------------
+
+    @Test
+    void isbnIsOptionalNormalisedToIsbn13AndReturned() {
+        String isbn13 = isbn13("978");
+        String hyphenated = isbn13.substring(0, 3) + "-" + isbn13.substring(3, 5) + " " + isbn13.substring(5);
+        Response created =
+                api.post("/books", "{\"title\":\"T\",\"author\":\"A\",\"year\":1,\"isbn\":\"" + hyphenated + "\"}");
+
+        assertThat(created.body(), created.status(), is(201));
+        assertThat(created.json().get("isbn").asText(), is(isbn13));
+        long id = created.json().get("id").asLong();
+        assertThat(api.get("/books/" + id).json().get("isbn").asText(), is(isbn13));
+        assertThat(
+                "a book without ISBN has no isbn member",
+                api.get("/books/1").json().has("isbn"),
+                is(false));
+    }
+
+    @Test
+    void isbn10IsConvertedToIsbn13() {
+        // An ISBN-10 is kept as its ISBN-13 (978 + the first nine digits + a new check digit); both find the book.
+        String title = "Ten " + token();
+        String isbn10 = isbn10();
+        Response created = api.post(
+                "/books", "{\"title\":\"" + title + "\",\"author\":\"A\",\"year\":1," + "\"isbn\":\"" + isbn10 + "\"}");
+        assertThat(created.body(), created.status(), is(201));
+        String isbn = created.json().get("isbn").asText();
+        assertThat(isbn.length(), is(13));
+        assertThat(isbn, startsWith("978"));
+
+        Response found = api.get("/books?isbn=" + isbn10);
+
+        assertThat(found.status(), is(200));
+        assertThat(found.json().size(), is(1));
+        assertThat(found.json().elements().next().get("title").asText(), is(title));
+    }
+
+    @Test
+    void sameIsbnTwiceIsAConflictAndChangesNothing() {
+        String isbn = isbn13("979");
+        long first =
+                api.post("/books", bookWithIsbn("First", isbn)).json().get("id").asLong();
+        int before = api.get("/books?limit=1000&after=" + first).json().size();
+
+        Response second = api.post("/books", bookWithIsbn("Second", isbn));
+
+        assertProblem(second, 409, "Conflict");
+        assertThat(fields(second), is(List.of("isbn")));
+        assertThat(api.get("/books?limit=1000&after=" + first).json().size(), is(before));
+        long other = create();
+        assertProblem(api.put("/books/" + other, "{\"isbn\":\"" + isbn + "\"}"), 409, "Conflict");
+        assertUnchanged(other);
+    }
+
+    @Test
+    void racingCreatesWithOneIsbnCreateOneBook() throws Exception {
+        String isbn = isbn13("978");
+        int clients = 8;
+        CyclicBarrier start = new CyclicBarrier(clients);
+        List<Callable<Response>> tasks = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            String title = "Race " + i;
+            tasks.add(() -> {
+                start.await(30, TimeUnit.SECONDS);
+                return api.post("/books", bookWithIsbn(title, isbn));
+            });
+        }
+
+        List<Response> answers = runConcurrently(tasks);
+
+        assertThat(answers.stream().filter(r -> r.status() == 201).count(), is(1L));
+        assertThat(answers.stream().filter(r -> r.status() == 409).count(), is((long) clients - 1));
+        assertThat(api.get("/books?isbn=" + isbn).json().size(), is(1));
+    }
+
+    @Test
+    void isbnCanBeChangedWhichChangesTheEtag() {
+        long id = create();
+        String isbn = isbn13("978");
+
+        Response changed = api.put("/books/" + id, "{\"isbn\":\"" + isbn + "\"}", "If-Match", "\"1\"");
+
+        assertThat(changed.body(), changed.status(), is(200));
+        assertThat(changed.header("ETag").orElseThrow(), is("\"2\""));
+        assertThat(changed.json().get("isbn").asText(), is(isbn));
+        assertThat(changed.json().get("title").asText(), is("Dune"));
+    }
+
+    @Test
+    void anIdempotencyKeyIsForOneIsbn() {
+        String key = UUID.randomUUID().toString();
+        Response first = api.post("/books", bookWithIsbn("Keyed", isbn13("978")), "Idempotency-Key", key);
+        assertThat(first.status(), is(201));
+
+        Response other = api.post("/books", bookWithIsbn("Keyed", isbn13("978")), "Idempotency-Key", key);
+
+        assertProblem(other, 422, "Idempotency key reused");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"isbn=123", "isbn=9780441172710", "isbn=0441172718", "isbn=9780441172719&author=A"})
+    void badIsbnQueriesAreRejected(String query) {
+        assertProblem(api.get("/books?" + query), 400, "Invalid query");
+    }
+
+    /** A random valid ISBN-13 with the given prefix (978 or 979), so tests never collide. */
+    private static String isbn13(String prefix) {
+        String body = prefix
+                + String.format("%09d", Math.floorMod(UUID.randomUUID().getLeastSignificantBits(), 1_000_000_000L));
+        int sum = 0;
+        for (int i = 0; i < 12; i++) {
+            sum += (i % 2 == 0 ? 1 : 3) * (body.charAt(i) - '0');
+        }
+        return body + (10 - sum % 10) % 10;
+    }
+
+    /** A random valid ISBN-10, hyphenated. */
+    private static String isbn10() {
+        String body = String.format("%09d", Math.floorMod(UUID.randomUUID().getLeastSignificantBits(), 1_000_000_000L));
+        int sum = 0;
+        for (int i = 0; i < 9; i++) {
+            sum += (10 - i) * (body.charAt(i) - '0');
+        }
+        int check = (11 - sum % 11) % 11;
+        return body.charAt(0) + "-" + body.substring(1, 4) + "-" + body.substring(4) + "-"
+                + (check == 10 ? "X" : check);
+    }
+
+    private static String bookWithIsbn(String title, String isbn) {
+        return "{\"title\":\"" + title + "\",\"author\":\"A\",\"year\":1,\"isbn\":\"" + isbn + "\"}";
     }
 
     // --- observability -------------------------------------------------------------------------------------

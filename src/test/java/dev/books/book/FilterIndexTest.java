@@ -57,14 +57,16 @@ class FilterIndexTest {
                 "list-books-q",
                 "list-books-author-q",
                 "list-books-year-q",
-                "list-books-author-year-q"
+                "list-books-author-year-q",
+                "list-books-isbn"
             })
     void everyFilterCombinationAvoidsAFullScan(String statementName) throws Exception {
         String author = "Author " + md5(1234).substring(0, 10);
         BookFilter filter = new BookFilter(
                 statementName.contains("author") ? author : null,
                 statementName.contains("year") ? 1834 : null,
-                statementName.endsWith("-q") ? md5(4321).substring(4, 12) : null);
+                statementName.endsWith("-q") ? md5(4321).substring(4, 12) : null,
+                statementName.endsWith("-isbn") ? "9780441172719" : null);
         String sql =
                 Config.create().get("db.statements." + statementName).asString().get();
         Object[] parameters = filter.parameters(0, 101);
