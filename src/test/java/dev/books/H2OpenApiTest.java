@@ -8,19 +8,16 @@ import org.junit.jupiter.api.BeforeAll;
  * ({@link PostgresOpenApiTest}) covers them.
  */
 class H2OpenApiTest extends OpenApiConformanceContract {
-    private static TestDatabase database;
-    private static TestServer server;
+    private static TestService service;
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.h2();
-        server = TestServer.start(database.start());
+        service = TestService.h2();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        database.close();
+        service.close();
     }
 
     @Override
@@ -30,6 +27,6 @@ class H2OpenApiTest extends OpenApiConformanceContract {
 
     @Override
     protected TestServer server() {
-        return server;
+        return service.server();
     }
 }

@@ -1,11 +1,5 @@
 package dev.books;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
-
-import dev.books.db.Database;
-import io.helidon.config.Config;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -14,49 +8,33 @@ import org.junit.jupiter.api.BeforeAll;
  */
 @PostgresTest
 class PostgresOpenApiTest extends OpenApiConformanceContract {
-    private static TestDatabase database;
-    private static TcpProxy proxy;
-    private static Database db;
-    private static TestServer server;
+    private static TestService service;
 
     @BeforeAll
-    static void start() throws IOException {
-        database = TestDatabase.postgres();
-        String[] hostPort = database.hostAndPort().split(":");
-        proxy = TcpProxy.start(hostPort[0], Integer.parseInt(hostPort[1]));
-        db = Database.start(
-                database.configThrough(proxy.port()), Config.create().get("db.statements"));
-        if (!db.awaitMigrated(Duration.ofSeconds(60))) {
-            throw new IllegalStateException("not migrated");
-        }
-        server = TestServer.start(db);
+    static void start() {
+        service = TestService.postgresThroughProxy();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        db.close();
-        proxy.close();
-        database.close();
+        if (service != null) {
+            service.close();
+        }
     }
 
     @Override
     protected boolean duringDatabaseOutage(Runnable during) {
-        proxy.cut();
+        service.cutDatabase();
         try {
             during.run();
         } finally {
-            try {
-                proxy.restore();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            service.restoreDatabase();
         }
         return true;
     }
 
     @Override
     protected TestServer server() {
-        return server;
+        return service.server();
     }
 }

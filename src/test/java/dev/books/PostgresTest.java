@@ -23,18 +23,25 @@ public @interface PostgresTest {
 
     /** Enables the class when PostgreSQL is configured or when running under CI. */
     final class Condition implements ExecutionCondition {
+        /**
+         * Why PostgreSQL tests are skipped here, if they are: the one rule for JUnit ({@link Condition}) and jqwik.
+         *
+         * @return the reason to skip, or empty when they run (PostgreSQL configured, or CI, where they are mandatory
+         *     and fail without it)
+         */
+        public static java.util.Optional<String> skipReason() {
+            if (TestDatabase.PostgresServer.isConfigured() || "true".equalsIgnoreCase(System.getenv("CI"))) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of("PostgreSQL tests skipped: set BOOKS_TEST_PG_URL (e.g. "
+                    + "jdbc:postgresql://127.0.0.1:5432/postgres) to run them");
+        }
+
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            if (TestDatabase.PostgresServer.isConfigured()) {
-                return ConditionEvaluationResult.enabled("PostgreSQL configured");
-            }
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                return ConditionEvaluationResult.enabled(
-                        "CI=true: the PostgreSQL tests are mandatory and will fail " + "without BOOKS_TEST_PG_URL");
-            }
-            return ConditionEvaluationResult.disabled("PostgreSQL tests skipped: set BOOKS_TEST_PG_URL (e.g. "
-                    + "jdbc:postgresql://127.0.0.1:5432/postgres) to run "
-                    + "them");
+            return skipReason()
+                    .map(ConditionEvaluationResult::disabled)
+                    .orElseGet(() -> ConditionEvaluationResult.enabled("PostgreSQL configured or CI=true"));
         }
     }
 }

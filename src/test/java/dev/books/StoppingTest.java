@@ -18,19 +18,18 @@ import static org.hamcrest.Matchers.not;
  * asks keep-alive clients to reconnect elsewhere with {@code Connection: close}.
  */
 class StoppingTest {
-    private static TestDatabase database;
+    private static TestService service;
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.h2();
-        server = TestServer.start(database.start());
+        service = TestService.h2();
+        server = service.server();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        database.close();
+        service.close();
     }
 
     @Test

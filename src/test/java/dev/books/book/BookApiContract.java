@@ -1,6 +1,5 @@
 package dev.books.book;
 
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,8 +45,8 @@ abstract class BookApiContract {
 
     private final Api api;
 
-    BookApiContract(URI uri) {
-        this.api = new Api(uri);
+    BookApiContract(Api api) {
+        this.api = api;
     }
 
     /** Every test leaves a service that still answers. */

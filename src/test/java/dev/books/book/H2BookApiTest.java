@@ -1,35 +1,26 @@
 package dev.books.book;
 
-import java.net.URI;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import dev.books.Main;
-import dev.books.TestDatabase;
-import io.helidon.config.Config;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.AfterStop;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
+import dev.books.TestService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The HTTP contract on the embedded H2 database (the zero-setup default).
  */
-@ServerTest
 class H2BookApiTest extends BookApiContract {
-    private static TestDatabase database;
+    private static TestService service;
 
-    H2BookApiTest(URI uri) {
-        super(uri);
+    H2BookApiTest() {
+        super(service.api());
     }
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        database = TestDatabase.h2();
-        Main.setup(server, Config.create(), database.start(), new AtomicBoolean());
+    @BeforeAll
+    static void start() {
+        service = TestService.h2();
     }
 
-    @AfterStop // must be public: Helidon looks it up with getMethods()
-    public static void closeDatabase() {
-        database.close();
+    @AfterAll
+    static void stop() {
+        service.close();
     }
 }

@@ -1,8 +1,8 @@
 package dev.books.book;
 
 import dev.books.Api;
-import dev.books.TestDatabase;
-import dev.books.TestServer;
+import dev.books.PostgresTest;
+import dev.books.TestService;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -15,38 +15,30 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
  */
 @AddLifecycleHook(PostgresBookRequestPropertiesTest.RequirePostgres.class)
 class PostgresBookRequestPropertiesTest extends BookRequestProperties {
-    private static TestDatabase database;
-    private static TestServer server;
+    private static TestService service;
 
     @BeforeContainer
     static void start() {
-        database = TestDatabase.postgres();
-        server = TestServer.start(database.start());
+        service = TestService.postgres();
     }
 
     @AfterContainer
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (database != null) {
-            database.close();
+        if (service != null) {
+            service.close();
         }
     }
 
     @Override
     protected Api api() {
-        return server.api();
+        return service.api();
     }
 
     /** The same rule as {@link dev.books.PostgresTest} for jqwik, which does not run JUnit Jupiter conditions. */
     public static final class RequirePostgres implements SkipExecutionHook {
         @Override
         public SkipResult shouldBeSkipped(LifecycleContext context) {
-            if (TestDatabase.PostgresServer.isConfigured() || "true".equalsIgnoreCase(System.getenv("CI"))) {
-                return SkipResult.doNotSkip();
-            }
-            return SkipResult.skip("PostgreSQL tests skipped: set BOOKS_TEST_PG_URL to run them");
+            return PostgresTest.Condition.skipReason().map(SkipResult::skip).orElseGet(SkipResult::doNotSkip);
         }
     }
 }

@@ -6,10 +6,7 @@ import java.util.function.Supplier;
 import dev.books.Api;
 import dev.books.Api.Response;
 import dev.books.PostgresTest;
-import dev.books.TcpProxy;
-import dev.books.TestDatabase;
-import dev.books.TestServer;
-import io.helidon.config.Config;
+import dev.books.TestService;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -26,15 +23,12 @@ class DatabaseOutageTest {
 
     @Test
     void outageGivesFast503AndNotReadyThenRecoversWithoutRestart() throws Exception {
-        try (TestDatabase db = TestDatabase.postgres();
-                TcpProxy proxy = proxyTo(db);
-                Database database = start(db, proxy);
-                TestServer server = TestServer.start(database)) {
-            Api api = server.api();
+        try (TestService service = TestService.postgresThroughProxy()) {
+            Api api = service.api();
             assertThat(api.get("/observe/health/ready").status(), is(200));
             assertThat(api.get("/books/1").status(), is(200));
 
-            proxy.cut();
+            service.cutDatabase();
 
             long started = System.nanoTime();
             Response during = api.get("/books/1");
@@ -53,7 +47,7 @@ class DatabaseOutageTest {
             assertThat(ready.json().get("status").asText(), is("DOWN"));
             assertThat(api.get("/observe/health/live").status(), is(200));
 
-            proxy.restore();
+            service.restoreDatabase();
 
             eventually(() -> api.get("/observe/health/ready"), r -> r.status() == 200);
             assertThat(api.get("/books/1").status(), is(200));
@@ -66,42 +60,22 @@ class DatabaseOutageTest {
 
     @Test
     void startsWithoutDatabaseAndBecomesReadyWhenItAppears() throws Exception {
-        try (TestDatabase db = TestDatabase.postgres();
-                TcpProxy proxy = proxyTo(db)) {
-            proxy.cut();
-            try (Database database = Database.start(db.configThrough(proxy.port()), statements());
-                    TestServer server = TestServer.start(database)) {
-                Api api = server.api();
-                assertThat(api.get("/observe/health/live").status(), is(200));
-                Response notReady = api.get("/observe/health/ready");
-                assertThat(notReady.status(), is(503));
-                Response books = api.get("/books");
-                assertThat(books.status(), is(503));
-                assertThat(books.json().get("error").asText(), is("Service unavailable"));
+        try (TestService service = TestService.postgresUnreachable()) {
+            Api api = service.api();
+            assertThat(api.get("/observe/health/live").status(), is(200));
+            Response notReady = api.get("/observe/health/ready");
+            assertThat(notReady.status(), is(503));
+            Response books = api.get("/books");
+            assertThat(books.status(), is(503));
+            assertThat(books.json().get("error").asText(), is("Service unavailable"));
 
-                proxy.restore();
+            service.restoreDatabase();
 
-                eventually(() -> api.get("/observe/health/ready"), r -> r.status() == 200);
-                Response after = api.get("/books");
-                assertThat(after.status(), is(200));
-                assertThat(after.json().get("1").get("title").asText(), is("1984"));
-            }
+            eventually(() -> api.get("/observe/health/ready"), r -> r.status() == 200);
+            Response after = api.get("/books");
+            assertThat(after.status(), is(200));
+            assertThat(after.json().get("1").get("title").asText(), is("1984"));
         }
-    }
-
-    private static TcpProxy proxyTo(TestDatabase db) throws Exception {
-        String[] hostPort = db.hostAndPort().split(":");
-        return TcpProxy.start(hostPort[0], Integer.parseInt(hostPort[1]));
-    }
-
-    private static Database start(TestDatabase db, TcpProxy proxy) {
-        Database database = Database.start(db.configThrough(proxy.port()), statements());
-        assertThat(database.awaitMigrated(Duration.ofSeconds(30)), is(true));
-        return database;
-    }
-
-    private static Config statements() {
-        return Config.create().get("db.statements");
     }
 
     private static Response eventually(Supplier<Response> request, java.util.function.Predicate<Response> done)
