@@ -53,13 +53,14 @@ public final class Main {
      * @param args ignored
      */
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
         Config config = Config.create();
         Database database;
         try {
+            // The log format first, so that even the logging set-up's own line is in it.
             LogOutput.shared()
                     .format(LogFormat.of(
                             config.get("books.log.format").asString().orElse("text")));
+            LogConfig.configureRuntime();
             database = Database.start(databaseConfig(config), config.get("db.statements"));
         } catch (IllegalStateException e) {
             // Configuration errors (unreadable password file, broken migration): one clear line, exit non-zero.

@@ -5,10 +5,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.books.Api.Response;
 import org.junit.jupiter.api.Test;
 
@@ -41,12 +44,45 @@ class MainIT {
     }
 
     @Test
+    void jsonLogsAreOneObjectPerLineWithAccessFields() throws IOException {
+        try (ServiceProcess service = ServiceProcess.start(Map.of("BOOKS_LOG_FORMAT", "json"))) {
+            service.awaitLog("books is up", START);
+            assertThat(service.api().get("/books/1", "X-Request-Id", "json-1").status(), is(200));
+            assertThat(service.api().get("/books/x", "X-Request-Id", "json-2").status(), is(400));
+            assertThat(service.terminate(STOP), anyOf(is(0), is(143)));
+
+            ObjectMapper json = new ObjectMapper();
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : service.log().split("\\R")) {
+                if (!line.isEmpty()) {
+                    lines.add(json.readTree(line));
+                }
+            }
+            for (JsonNode line : lines) {
+                for (String member : List.of("time", "level", "logger", "message")) {
+                    assertThat(line + " has " + member, line.path(member).isTextual(), is(true));
+                }
+            }
+            JsonNode access = lines.stream()
+                    .filter(l -> "json-2".equals(l.path("requestId").asText()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(access.get("logger").asText(), is("dev.books.access"));
+            assertThat(access.get("method").asText(), is("GET"));
+            assertThat(access.get("path").asText(), is("/books/x"));
+            assertThat(access.get("status").asInt(), is(400));
+            assertThat(access.get("durationMs").isNumber(), is(true));
+            assertThat(lines.stream().anyMatch(l -> l.get("message").asText().equals("Stopped")), is(true));
+        }
+    }
+
+    @Test
     void stopsCleanlyOnSigterm() throws IOException {
         try (ServiceProcess service = ServiceProcess.start(Map.of())) {
             service.awaitLog("books is up", START);
             assertThat(
                     service.api()
-                            .post("/books", "{\"title\":\"T\",\"author\":\"A\",\"year\":1}")
+                            .post("/books", "{\"title\":\"T\",\"author\":\"A\",\"year\":1}", "X-Request-Id", "stop-1")
                             .status(),
                     is(201));
 
@@ -57,6 +93,7 @@ class MainIT {
             assertThat(service.log(), containsString("Stopping: readiness is DOWN"));
             assertThat(service.log(), containsString("Stopped"));
             assertThat(service.log(), not(containsString("Exception")));
+            assertThat(service.log(), containsString(" INFO dev.books.access [stop-1]: POST /books 201 "));
         }
     }
 
