@@ -39,11 +39,7 @@ final class BookJson {
      */
     static Book.Fields readNew(byte[] body) {
         JsonMembers members = JsonMembers.parse(body);
-        Book.Fields fields = new Book.Fields(
-                members.requiredText("title", MAX_TEXT_LENGTH),
-                members.requiredText("author", MAX_TEXT_LENGTH),
-                members.requiredInteger("year", MIN_YEAR, MAX_YEAR),
-                isbn(members));
+        Book.Fields fields = fields(members, true);
         for (String readOnly : List.of("id", "version")) {
             if (members.take(readOnly) != null) {
                 members.reject(readOnly, "is assigned by the server and cannot be sent");
@@ -64,11 +60,7 @@ final class BookJson {
      */
     static Change readChange(byte[] body, long id) {
         JsonMembers members = JsonMembers.parse(body);
-        Book.Fields fields = new Book.Fields(
-                members.optionalText("title", MAX_TEXT_LENGTH),
-                members.optionalText("author", MAX_TEXT_LENGTH),
-                members.optionalInteger("year", MIN_YEAR, MAX_YEAR),
-                isbn(members));
+        Book.Fields fields = fields(members, false);
         JsonNode idNode = members.take("id");
         if (idNode != null && !(idNode.isIntegralNumber() && idNode.canConvertToLong() && idNode.longValue() == id)) {
             members.reject("id", "must equal the id in the path (" + id + ") or be left out");
@@ -125,6 +117,27 @@ final class BookJson {
             json.writeStringField("isbn", fields.isbn());
         }
         json.writeEndObject();
+    }
+
+    /**
+     * Takes the fields of a book from a body: the rules of each field in one place.
+     *
+     * @param members  the body's members
+     * @param creating whether this is a new book (title, author and year required) or changes (all optional)
+     * @return the fields, {@code null} where absent or invalid (recorded in {@code members})
+     */
+    private static Book.Fields fields(JsonMembers members, boolean creating) {
+        return new Book.Fields(
+                creating
+                        ? members.requiredText("title", MAX_TEXT_LENGTH)
+                        : members.optionalText("title", MAX_TEXT_LENGTH),
+                creating
+                        ? members.requiredText("author", MAX_TEXT_LENGTH)
+                        : members.optionalText("author", MAX_TEXT_LENGTH),
+                creating
+                        ? members.requiredInteger("year", MIN_YEAR, MAX_YEAR)
+                        : members.optionalInteger("year", MIN_YEAR, MAX_YEAR),
+                isbn(members));
     }
 
     /** The optional {@code isbn} member, normalised to ISBN-13. */

@@ -35,15 +35,7 @@ public enum LogFormat {
                 case LogEntry.Access a -> {
                     line.append(" INFO ").append(ACCESS_LOGGER).append(" [");
                     appendId(line, a.requestId());
-                    line.append("]: ")
-                            .append(a.method())
-                            .append(' ')
-                            .append(a.path())
-                            .append(' ')
-                            .append(a.status())
-                            .append(' ');
-                    appendMillis(line, a.micros());
-                    line.append("ms");
+                    appendAccessMessage(line.append("]: "), a);
                 }
             }
             line.append(System.lineSeparator());
@@ -80,15 +72,7 @@ public enum LogFormat {
                     line.append("\",\"level\":\"INFO\",\"logger\":\"")
                             .append(ACCESS_LOGGER)
                             .append("\",\"message\":");
-                    StringBuilder message = new StringBuilder(64)
-                            .append(a.method())
-                            .append(' ')
-                            .append(a.path())
-                            .append(' ')
-                            .append(a.status())
-                            .append(' ');
-                    appendMillis(message, a.micros());
-                    quote(line, message.append("ms").toString());
+                    quote(line, appendAccessMessage(new StringBuilder(64), a).toString());
                     line.append(",\"requestId\":");
                     quote(line, a.requestId());
                     line.append(",\"method\":");
@@ -148,6 +132,18 @@ public enum LogFormat {
                 .append((char) ('0' + ms / 100))
                 .append((char) ('0' + ms / 10 % 10))
                 .append((char) ('0' + ms % 10));
+    }
+
+    /** The message of an access line: {@code GET /books/1 200 0.812ms}. */
+    private static StringBuilder appendAccessMessage(StringBuilder line, LogEntry.Access access) {
+        line.append(access.method())
+                .append(' ')
+                .append(access.path())
+                .append(' ')
+                .append(access.status())
+                .append(' ');
+        appendMillis(line, access.micros());
+        return line.append("ms");
     }
 
     /** Microseconds as milliseconds with three decimals: 1234 -> 1.234. */
