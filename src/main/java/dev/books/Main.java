@@ -16,6 +16,7 @@ import dev.books.db.PoolMetrics;
 import dev.books.http.ErrorHandling;
 import dev.books.http.HttpMetrics;
 import dev.books.http.RequestLog;
+import dev.books.openapi.SwaggerUi;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -128,6 +129,7 @@ public final class Main {
                         .build())
                 // The OpenAPI document of the API, src/main/resources/META-INF/openapi.yaml, at /openapi.
                 .addFeature(OpenApiFeature.builder().build())
+                .addFeature(SwaggerUi.feature()) // Swagger UI of that document at /openapi/ui/
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
                     routing.addFilter((chain, req, res) -> {
