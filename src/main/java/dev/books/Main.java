@@ -17,6 +17,7 @@ import dev.books.idempotency.IdempotentCreation;
 import dev.books.logging.LastingLogManager;
 import dev.books.logging.LogFormat;
 import dev.books.logging.LogOutput;
+import dev.books.openapi.SwaggerUi;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -133,6 +134,7 @@ public final class Main {
                         .build())
                 // The OpenAPI document of the API, src/main/resources/META-INF/openapi.yaml, at /openapi.
                 .addFeature(OpenApiFeature.builder().build())
+                .addFeature(SwaggerUi.feature()) // Swagger UI of that document at /openapi/ui/
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
                     routing.addFilter((chain, req, res) -> {
