@@ -29,8 +29,8 @@ import io.helidon.webserver.http.RoutingResponse;
  * token that carries the write scope.
  *
  * <p>Every request whose method is not GET, HEAD or OPTIONS needs a token, on any path; with
- * {@code books.auth.protect-reads} the reads of {@code /books} need one too (health, metrics and the OpenAPI
- * document stay open for probes and scrapers). A refused request is answered before it reaches the books service,
+ * {@code books.auth.protect-reads} the reads of {@code /books} need one too, any valid one (health, metrics and the
+ * OpenAPI document stay open for probes and scrapers). A refused request is answered before it reaches the books service,
  * so it changes nothing: 401 with {@code WWW-Authenticate: Bearer} (and {@code error="invalid_token"} when a token
  * was sent but is not valid, RFC 6750 section 3.1), or 403 {@code error="insufficient_scope"} for a valid JWT
  * without the write scope. Refusals are counted in {@code books.auth.rejected} by reason. No token is ever logged,
@@ -104,7 +104,8 @@ public final class WriteProtection implements Filter {
             return;
         }
         Reason refusal = check(BearerToken.from(req.headers().all(HeaderNames.AUTHORIZATION, List::of)));
-        if (refusal == null) {
+        if (refusal == null || (refusal == Reason.INSUFFICIENT_SCOPE && isSafe(req))) {
+            // A protected read needs a valid token, not the write scope.
             chain.proceed();
             return;
         }
@@ -125,8 +126,12 @@ public final class WriteProtection implements Filter {
         ErrorHandling.send(req, res, problem(refusal));
     }
 
+    private static boolean isSafe(RoutingRequest req) {
+        return SAFE_METHODS.contains(req.prologue().method().text());
+    }
+
     private boolean needsToken(RoutingRequest req) {
-        if (!SAFE_METHODS.contains(req.prologue().method().text())) {
+        if (!isSafe(req)) {
             return true;
         }
         if (!settings.protectReads()) {
