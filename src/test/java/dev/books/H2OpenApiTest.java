@@ -1,5 +1,6 @@
 package dev.books;
 
+import dev.books.auth.TestAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -10,16 +11,19 @@ import org.junit.jupiter.api.BeforeAll;
 class H2OpenApiTest extends OpenApiConformanceContract {
     private static TestDatabase database;
     private static TestServer server;
+    private static TestAuth auth;
 
     @BeforeAll
     static void start() {
         database = TestDatabase.h2();
-        server = TestServer.start(database.start());
+        auth = TestAuth.start();
+        server = TestServer.start(database.start(), auth.config(TestAuth.Mode.BOTH, false));
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        auth.close();
         database.close();
     }
 
@@ -31,5 +35,10 @@ class H2OpenApiTest extends OpenApiConformanceContract {
     @Override
     protected TestServer server() {
         return server;
+    }
+
+    @Override
+    protected TestAuth auth() {
+        return auth;
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 
+import dev.books.auth.TestAuth;
 import dev.books.db.Database;
 import io.helidon.config.Config;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ class PostgresOpenApiTest extends OpenApiConformanceContract {
     private static TcpProxy proxy;
     private static Database db;
     private static TestServer server;
+    private static TestAuth auth;
 
     @BeforeAll
     static void start() throws IOException {
@@ -29,12 +31,14 @@ class PostgresOpenApiTest extends OpenApiConformanceContract {
         if (!db.awaitMigrated(Duration.ofSeconds(60))) {
             throw new IllegalStateException("not migrated");
         }
-        server = TestServer.start(db);
+        auth = TestAuth.start();
+        server = TestServer.start(db, auth.config(TestAuth.Mode.BOTH, false));
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        auth.close();
         db.close();
         proxy.close();
         database.close();
@@ -58,5 +62,10 @@ class PostgresOpenApiTest extends OpenApiConformanceContract {
     @Override
     protected TestServer server() {
         return server;
+    }
+
+    @Override
+    protected TestAuth auth() {
+        return auth;
     }
 }
