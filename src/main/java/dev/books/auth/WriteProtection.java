@@ -113,7 +113,7 @@ public final class WriteProtection implements Filter {
         LOGGER.log(
                 Level.DEBUG,
                 () -> "Refused " + req.prologue().method().text() + " "
-                        + req.path().path() + ": " + refusal.tag());
+                        + req.path().absolute().rawPath() + ": " + refusal.tag());
         switch (refusal) {
             case MISSING_TOKEN -> res.header(WWW_AUTHENTICATE, REALM);
             case INVALID_TOKEN -> res.header(WWW_AUTHENTICATE, REALM + ", error=\"invalid_token\"");
