@@ -6,7 +6,7 @@ import java.util.List;
  * Reads the bearer token of a request (RFC 6750, section 2.1: {@code Authorization: Bearer <token>}).
  */
 final class BearerToken {
-    private static final String SCHEME = "Bearer";
+    private static final String SCHEME = "bearer";
 
     private BearerToken() {}
 
@@ -48,7 +48,7 @@ final class BearerToken {
         String value = values.getFirst().strip();
         int space = value.indexOf(' ');
         String scheme = space < 0 ? value : value.substring(0, space);
-        if (!scheme.equalsIgnoreCase(SCHEME)) {
+        if (!isBearerScheme(scheme)) {
             return new Absent();
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
@@ -75,6 +75,21 @@ final class BearerToken {
             i++;
         }
         return i == n;
+    }
+
+    /** The scheme name is case-insensitive (RFC 9110), in ASCII only: no Unicode case folding. */
+    private static boolean isBearerScheme(String scheme) {
+        if (scheme.length() != SCHEME.length()) {
+            return false;
+        }
+        for (int i = 0; i < scheme.length(); i++) {
+            char c = scheme.charAt(i);
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            if (lower != SCHEME.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isTokenChar(char c) {

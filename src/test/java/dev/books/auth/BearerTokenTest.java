@@ -21,6 +21,9 @@ class BearerTokenTest {
         assertThat(BearerToken.from(List.of("Bearer a,b")), is(new Malformed()));
         assertThat(BearerToken.from(List.of("Bearer a", "Bearer b")), is(new Malformed()));
         assertThat(BearerToken.from(List.of("bearer abc")), is(new Token("abc")));
+        assertThat(BearerToken.from(List.of("Bearers abc")), is(new Absent()));
+        // ASCII case only: no Unicode case folding of the scheme.
+        assertThat(BearerToken.from(List.of("Bear\u0130r abc")), is(new Absent()));
         assertThat(BearerToken.from(List.of("  BEARER   a.b-c_d~e+f/g==  ")), is(new Token("a.b-c_d~e+f/g==")));
         assertThat("never prints the token", new Token("secret").toString().contains("secret"), is(false));
     }
