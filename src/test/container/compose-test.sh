@@ -17,9 +17,13 @@
 #   3. `restart books`, and `down` (no -v) + `up`: the data is intact
 #   4. `stop postgres`: readiness DOWN, liveness UP, JSON 503 quickly; `start postgres`: recovery by itself,
 #      without a restart of the books container
+#   1. the secret commands of secrets/README.md, run on a 0755 secrets/ as a clone has it, give secrets/ 0700 and
+#      a file only its owner and uid 65532 may read (mode 0600 + ACL); the port is published on 127.0.0.1 only
 #   5. the password is nowhere in docker inspect, the image, the logs; a wrong password gives readiness DOWN
 #      and a log line naming the authentication failure; an unreadable secret file stops the service with a
 #      clear message; rotating the password as docs/operations.md says works (old one refused)
+#   5e. write protection with compose.auth.yaml and the tokens secret made as secrets/README.md says: writes
+#      without a token 401, with it 201/204, reads public; the token is in no log and no docker inspect
 #   6. backup and restore as docs/operations.md says (pg_dump -Fc / pg_restore through `exec -T`), into the
 #      same database and into a wiped volume (`down -v`)
 #   7. cleanup: `down -v`, plus anything left with this project's label, and the work directory
@@ -35,7 +39,8 @@
 #   POSTGRES_IMAGE         default localhost:5000/books-test/postgres:17 (the test stand-in, see lib/README.md)
 #   BOOKS_COMPOSE_PROJECT  compose project name (default books-ci-compose)
 #
-# Needs root (or docker access), docker-compose 1.29+, curl, openssl, python3 (docker-compose depends on it).
+# Needs root (or docker access), docker-compose 1.29+, curl, openssl, python3 (docker-compose depends on it),
+# setfacl/getfacl (package acl; docker-env.sh up installs it).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,6 +51,8 @@ LIB="$HERE/lib"
 COMPOSE_YAML="$ROOT/compose.yaml"
 # `docker compose up` in the repository reads both files; with -f the override must be named explicitly.
 COMPOSE_OVERRIDE="$ROOT/compose.override.yaml"
+# Write protection (README.md, "Protecting writes"): added to the other two files in section 5e.
+COMPOSE_AUTH="$ROOT/compose.auth.yaml"
 PROJECT="${BOOKS_COMPOSE_PROJECT:-books-ci-compose}"
 JRE_STANDIN=localhost:5000/books-test/jre:25
 export POSTGRES_IMAGE="${POSTGRES_IMAGE:-localhost:5000/books-test/postgres:17}"
@@ -53,12 +60,15 @@ export BOOKS_IMAGE="${BOOKS_IMAGE:-books:latest}"
 export BOOKS_PORT="${BOOKS_PORT:-8080}"
 unset BOOKS_REPLICAS COMPOSE_FILE COMPOSE_PROJECT_NAME
 BASE="http://127.0.0.1:$BOOKS_PORT"
-# The one-line command of secrets/README.md (checked to be there verbatim, then run in the work directory).
-SECRET_CMD='(umask 077 && mkdir -p secrets) && openssl rand -hex 32 > secrets/db_password.txt && chmod 0644 secrets/db_password.txt'
+# The one-line commands of secrets/README.md (checked to be there verbatim, then run in the work directory).
+SECRET_CMD='mkdir -p secrets && chmod 0700 secrets && (umask 077 && openssl rand -hex 32 > secrets/db_password.txt) && setfacl -m u:65532:r secrets/db_password.txt'
+TOKENS_CMD='mkdir -p secrets && chmod 0700 secrets && (umask 077 && openssl rand -hex 32 > secrets/api_tokens.txt) && setfacl -m u:65532:r secrets/api_tokens.txt'
 
 parse_args "--build --keep" "$@"
 
 WORK=""
+# Extra compose files (-f) for dc, e.g. compose.auth.yaml in section 5e.
+DC_EXTRA=()
 
 # docker-compose on the repository's compose.yaml, project directory = the private work directory.
 # Every call is bounded (DC_TIMEOUT seconds, default 300); the warning about deploy sub-keys (printed on every
@@ -66,7 +76,7 @@ WORK=""
 dc() {
     local rc=0
     timeout "${DC_TIMEOUT:-300}" docker-compose --ansi never -p "$PROJECT" -f "$COMPOSE_YAML" \
-        -f "$COMPOSE_OVERRIDE" --project-directory "$WORK" "$@" 2>"$WORK/dc.err" || rc=$?
+        -f "$COMPOSE_OVERRIDE" "${DC_EXTRA[@]}" --project-directory "$WORK" "$@" 2>"$WORK/dc.err" || rc=$?
     grep -v '^The following deploy sub-keys are not supported' "$WORK/dc.err" >&2 || true
     return "$rc"
 }
@@ -96,7 +106,11 @@ http() {
     BODY=$(cat "$WORK/body")
     HDRS=$(tr -d '\r' <"$WORK/headers")
 }
-json_post() { http POST "$1" -H 'Content-Type: application/json' -d "$2"; }
+json_post() {
+    local path=$1 body=$2
+    shift 2
+    http POST "$path" -H 'Content-Type: application/json' -d "$body" "$@"
+}
 json_put() { http PUT "$1" -H 'Content-Type: application/json' -d "$2"; }
 # json FIELD: a top-level member of BODY (empty when absent or not JSON).
 json() {
@@ -160,8 +174,12 @@ trap 'exit 143' TERM
 
 # --- preflight ------------------------------------------------------------------------------------------------
 log "preflight"
-for tool in docker docker-compose curl openssl python3 timeout; do
-    command -v "$tool" >/dev/null || die "$tool is not installed (src/test/container/lib/docker-env.sh up installs docker + docker-compose)"
+if ! command -v setfacl >/dev/null || ! command -v getfacl >/dev/null; then
+    info "setfacl/getfacl missing: $LIB/docker-env.sh up installs them (package acl)"
+    "$LIB/docker-env.sh" up
+fi
+for tool in docker docker-compose curl openssl python3 timeout setfacl getfacl; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (src/test/container/lib/docker-env.sh up installs docker + docker-compose + acl)"
 done
 if ! docker info >/dev/null 2>&1; then
     info "no Docker engine answers: starting one with $LIB/docker-env.sh up"
@@ -219,10 +237,20 @@ if grep -qF "$SECRET_CMD" "$ROOT/secrets/README.md"; then
 else
     fail "1 secrets/README.md does not hold the command: $SECRET_CMD"
 fi
+# As a clone has it: git creates the tracked directory 0755.
+mkdir -p "$WORK/secrets" && chmod 0755 "$WORK/secrets"
 (cd "$WORK" && bash -c "$SECRET_CMD")
 PW=$(cat "$WORK/secrets/db_password.txt")
-check "1 secret file: 64 hex characters, file 0644, secrets/ 0700" \
-    test "${#PW}" -eq 64 -a "$(stat -c %a "$WORK/secrets/db_password.txt")" = 644 -a "$(stat -c %a "$WORK/secrets")" = 700
+# only_owner_and_65532 FILE: the ACL grants read to the owner and uid 65532 and nothing to anyone else.
+only_owner_and_65532() {
+    local acl
+    acl=$(getfacl -cp "$1" 2>/dev/null | grep -v '^$' | LC_ALL=C sort | tr '\n' ' ')
+    [ "$acl" = "group::--- mask::r-- other::--- user:65532:r-- user::rw- " ]
+}
+export -f only_owner_and_65532
+check "1 secrets/ is 0700 (it was 0755, as in a clone)" test "$(stat -c %a "$WORK/secrets")" = 700
+check "1 secret file: 64 hex characters, readable by its owner and uid 65532 only ($(getfacl -cp "$WORK/secrets/db_password.txt" 2>/dev/null | grep -v '^$' | tr '\n' ' '))" \
+    bash -c 'test "${#1}" -eq 64 && only_owner_and_65532 "$2"' _ "$PW" "$WORK/secrets/db_password.txt"
 
 # check_start_order LABEL: books' StartedAt >= the end of PostgreSQL's first passing health check (read right
 # after `up`: the engine keeps the last 5 checks only), and books met a ready database on its first try.
@@ -303,7 +331,10 @@ done
 check "1 postgres: port 5432 not published (no port bindings)" \
     test "$(inspect "$PG_CID" '{{json .HostConfig.PortBindings}}')" = '{}'
 check "1 postgres: no host port for 5432 (docker-compose port is empty)" test -z "$(dc port postgres 5432 2>/dev/null)"
-check "1 books: published on host port $BOOKS_PORT" grep -q ":$BOOKS_PORT\$" <<<"$(dc port books 8080)"
+check "1 books: published on 127.0.0.1:$BOOKS_PORT only ($(dc port books 8080))" \
+    test "$(dc port books 8080)" = "127.0.0.1:$BOOKS_PORT"
+check "1 books: the port binding's host address is 127.0.0.1" \
+    test "$(inspect "$BOOKS_CID" '{{range $p, $b := .HostConfig.PortBindings}}{{range $b}}{{.HostIp}} {{end}}{{end}}')" = "127.0.0.1 "
 check "1 postgres: stop signal SIGINT, stop grace period 60 s" \
     test "$(inspect "$PG_CID" '{{.Config.StopSignal}} {{.Config.StopTimeout}}')" = "SIGINT 60"
 http GET /observe/metrics -H 'Accept: text/plain'
@@ -462,7 +493,7 @@ check "5b GET /books -> JSON 503" test "$CODE $(json error)" = "503 Service unav
 no_password "the logs after the wrong password" dc logs --no-color
 no_password "docker inspect books (wrong password)" docker inspect "$BOOKS_CID"
 
-log "5c. secret file not readable by the service (mode 0600, owner root)"
+log "5c. secret file not readable by the service (mode 0600: the ACL mask drops uid 65532's read access)"
 printf '%s\n' "$PW" >"$WORK/secrets/db_password.txt"
 chmod 0600 "$WORK/secrets/db_password.txt"
 dc up -d --no-deps --force-recreate books
@@ -475,10 +506,11 @@ else
 fi
 state=$(inspect "$BOOKS_CID" '{{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}}')
 check "5c the service stops at start-up (not healthy; state: $state)" test "$(health "$BOOKS_CID")" != healthy
-chmod 0644 "$WORK/secrets/db_password.txt"
+# The remedy secrets/README.md gives.
+setfacl -m u:65532:r "$WORK/secrets/db_password.txt"
 dc up -d --no-deps --force-recreate books
 BOOKS_CID=$(cid books)
-if POLL=1 wait_until 120 ready_is 200; then pass "5c right password and mode 0644 again: books ready"; else
+if POLL=1 wait_until 120 ready_is 200; then pass "5c right password and read access for uid 65532 again: books ready"; else
     fail "5c books not ready again within 120 s"; fi
 data_intact "5c:"
 
@@ -498,13 +530,60 @@ if (cd "$WORK" && rotate_password); then pass "5d rotation commands ran"; else f
 PW=$(cat "$WORK/secrets/db_password.txt")
 PASSWORDS+=("$PW")
 BOOKS_CID=$(cid books)
-check "5d the secret file changed and kept mode 0644" \
-    test "$PW" != "$OLD_PW" -a "$(stat -c %a "$WORK/secrets/db_password.txt")" = 644 -a ! -e "$WORK/secrets/db_password.new"
+check "5d the secret file changed, kept its access (owner and uid 65532 only), no .new file left" \
+    bash -c 'test "$1" != "$2" -a ! -e "$3.new" && only_owner_and_65532 "$3.txt"' _ "$PW" "$OLD_PW" "$WORK/secrets/db_password"
 if POLL=1 wait_until 120 ready_is 200; then pass "5d books ready with the new password $(($(now_ms) - start)) ms after the rotation began"; else
     fail "5d books not ready with the new password within 120 s"; fi
 check "5d the old password is refused" grep -q 'password authentication failed' <<<"$(pg_login "$OLD_PW")"
 check "5d the new password is accepted" test "$(pg_login "$PW")" = 1
 data_intact "5d:"
+
+# --- 5e. write protection (compose.auth.yaml) ------------------------------------------------------------------
+log "5e. write protection: the tokens secret as secrets/README.md says, then compose.auth.yaml"
+if grep -qF "$TOKENS_CMD" "$ROOT/secrets/README.md"; then
+    pass "5e secrets/README.md holds the one-line tokens command run here"
+else
+    fail "5e secrets/README.md does not hold the command: $TOKENS_CMD"
+fi
+(cd "$WORK" && bash -c "$TOKENS_CMD")
+TOKEN=$(cat "$WORK/secrets/api_tokens.txt")
+check "5e tokens file: 64 hex characters, readable by its owner and uid 65532 only" \
+    bash -c 'test "${#1}" -eq 64 && only_owner_and_65532 "$2"' _ "$TOKEN" "$WORK/secrets/api_tokens.txt"
+DC_EXTRA=(-f "$COMPOSE_AUTH")
+dc up -d --no-deps --force-recreate books
+BOOKS_CID=$(cid books)
+if POLL=1 wait_until 120 ready_is 200; then pass "5e books ready with compose.auth.yaml"; else
+    fail "5e books not ready with compose.auth.yaml within 120 s"; fi
+http GET "/books/$ID"
+check "5e reads stay public: GET /books/$ID -> 200" test "$CODE" = 200
+json_post /books '{"title": "Lost", "author": "Nobody", "year": 2000}'
+check "5e POST without a token -> 401, WWW-Authenticate: Bearer, problem+json error Unauthorized" \
+    test "$CODE $(json error) $(grep -ci '^www-authenticate: bearer' <<<"$HDRS")" = "401 Unauthorized 1"
+http DELETE "/books/$ID" -H "Authorization: Bearer $(openssl rand -hex 32)"
+check "5e DELETE with a wrong token -> 401 invalid_token" \
+    test "$CODE $(grep -ci 'error="invalid_token"' <<<"$HDRS")" = "401 1"
+json_post /books '{"title": "Ubik", "author": "Philip K. Dick", "year": 1969}' -H "Authorization: Bearer $TOKEN"
+NEW=$(json id)
+check "5e POST with the token -> 201" test "$CODE" = 201
+http DELETE "/books/$NEW" -H "Authorization: Bearer $TOKEN"
+check "5e DELETE with the token -> 204" test "$CODE" = 204
+data_intact "5e refused writes changed nothing:"
+env_books=$(inspect "$BOOKS_CID" '{{json .Config.Env}}')
+check "5e the service gets the tokens as a file (BOOKS_AUTH_TOKENS_FILE=/run/secrets/books_api_tokens)" \
+    grep -q '"BOOKS_AUTH_TOKENS_FILE=/run/secrets/books_api_tokens"' <<<"$env_books"
+PASSWORDS+=("$TOKEN")
+no_password "docker inspect books (with the tokens secret)" docker inspect "$BOOKS_CID"
+no_password "the logs with write protection on" dc logs --no-color
+check "5e the service logged that writes need a token" \
+    grep -q 'Writes need a bearer token: 1 static token(s) from /run/secrets/books_api_tokens' \
+    <<<"$(docker logs "$BOOKS_CID" 2>&1)"
+DC_EXTRA=()
+dc up -d --no-deps --force-recreate books
+BOOKS_CID=$(cid books)
+if POLL=1 wait_until 120 ready_is 200; then pass "5e back without compose.auth.yaml: books ready"; else
+    fail "5e books not ready again within 120 s"; fi
+check "5e without compose.auth.yaml the service warns that writes are open" \
+    grep -q 'Writes are NOT protected' <<<"$(docker logs "$BOOKS_CID" 2>&1)"
 
 # --- 6. backup and restore (docs/operations.md) -----------------------------------------------------------------
 log "6. backup: pg_dump -Fc through exec -T"

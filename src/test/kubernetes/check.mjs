@@ -37,6 +37,9 @@
 //               terminationGracePeriodSeconds >= that + SERVER_SHUTDOWN_GRACE_PERIOD + 5 s.
 //   database    DB_PASSWORD_FILE is a file of a mounted Secret, no DB_PASSWORD anywhere, DB_URL's host is a
 //               Service of the output; connection budget: (HPA max + surge) x pool size <= max_connections - reserved.
+//   auth        write protection: in prod BOOKS_AUTH_TOKENS_FILE (a file of a Secret of the output, mounted without
+//               subPath so rotation reaches the pod, not readable by others) and/or BOOKS_AUTH_JWT_JWKS (https or a file)
+//               with BOOKS_AUTH_JWT_ISSUER and BOOKS_AUTH_JWT_AUDIENCE; no token in an environment variable.
 //   secrets     secretGenerator uses only `files:`/`envs:` that git ignores and does not track, no Secret object in
 //               the sources, and no value of a rendered Secret occurs in any file git would commit.
 // Prints "ok    CHECK  SUBJECT" / "FAIL  CHECK  SUBJECT: why" lines and "kubernetes-validate: N passed, N failed".
@@ -140,7 +143,7 @@ for (const k of ['repo', 'tree', 'tmp']) {
 let passed = 0;
 let failed = Number(process.env.K8S_EXTRA_FAILED ?? 0); // e.g. overlays that did not render (validate.sh)
 const prefix = process.env.K8S_LOG_PREFIX ?? '';
-const ORDER = ['schema', 'references', 'security', 'books', 'probes', 'resources', 'shutdown', 'database', 'secrets'];
+const ORDER = ['schema', 'references', 'security', 'books', 'probes', 'resources', 'shutdown', 'database', 'auth', 'secrets'];
 const results = [];
 function report(check, subject, problems) {
   const list = (Array.isArray(problems) ? problems : [problems]).filter(Boolean);
@@ -769,6 +772,43 @@ async function checkRender(render) {
       } else if (need > budget) problems.push(`connection budget: (${maxPods} pods + ${surgePods} surge) x pool ${pool} = ${need} > max_connections ${maxConnections} - ${reserved} reserved - ${margin} for operators/administrators = ${budget}; lower the HPA maxReplicas or DB_POOL_MAXIMUM_SIZE, raise max_connections, or put PgBouncer in between`);
       const budgetText = cluster || pg ? `connections (${maxPods} + ${surgePods}) x ${pool} = ${need}, room ${budget} (${source})` : 'no database (base)';
       report('database', `${subj}: password file, DB_URL, ${budgetText}`, problems);
+    }
+
+    // write protection (README.md, "Protecting writes"): required in prod, optional elsewhere
+    {
+      const problems = [];
+      const what = [];
+      for (const k of env.keys()) {
+        if (/TOKEN/i.test(k) && k !== 'BOOKS_AUTH_TOKENS_FILE') problems.push(`environment variable ${k} looks like a token: tokens come from a mounted Secret file (BOOKS_AUTH_TOKENS_FILE)`);
+      }
+      const tokensFile = envValue('BOOKS_AUTH_TOKENS_FILE');
+      if (tokensFile) {
+        const mount = (c.volumeMounts ?? []).find((m) => tokensFile.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+        const vol = mount && (spec.volumes ?? []).find((v) => v.name === mount.name);
+        const rel = mount && tokensFile.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+        if (!vol?.secret) problems.push(`BOOKS_AUTH_TOKENS_FILE ${tokensFile} is not in a mounted Secret volume`);
+        else {
+          if (mount.subPath) problems.push('the tokens Secret is mounted with subPath: the kubelet never updates such a file, so tokens could not rotate without a restart');
+          const item = (vol.secret.items ?? []).find((it) => it.path === rel);
+          if (vol.secret.items && !item) problems.push(`the Secret volume ${vol.name} has no item at ${rel}`);
+          const mode = vol.secret.defaultMode;
+          if (mode !== undefined && (mode & 0o007) !== 0) problems.push(`tokens Secret volume mode ${mode.toString(8)} is readable by others`);
+          const secret = objs.find((o) => o.kind === 'Secret' && o.metadata?.name === vol.secret.secretName);
+          const key = item ? item.key : rel;
+          if (!partial && !secret) problems.push(`the tokens Secret ${vol.secret.secretName} is not in the output`);
+          else if (secret && !Object.hasOwn({ ...secret.data, ...secret.stringData }, key)) problems.push(`the tokens Secret ${secret.metadata.name} has no key ${key}`);
+        }
+        what.push(`static tokens from ${tokensFile}`);
+      }
+      const jwks = envValue('BOOKS_AUTH_JWT_JWKS');
+      if (jwks) {
+        for (const k of ['BOOKS_AUTH_JWT_ISSUER', 'BOOKS_AUTH_JWT_AUDIENCE']) if (!envValue(k)) problems.push(`${k} must be set with BOOKS_AUTH_JWT_JWKS (the service refuses to start without it)`);
+        if (!/^https:\/\//.test(jwks) && !jwks.startsWith('/')) problems.push(`BOOKS_AUTH_JWT_JWKS ${jwks}: fetch the keys over https (or mount them as a file)`);
+        what.push(`JWT from ${jwks}`);
+      }
+      const required = render.name === 'prod';
+      if (required && what.length === 0) problems.push('writes are open to anyone who reaches the Service: set BOOKS_AUTH_TOKENS_FILE (a file of a mounted Secret) and/or BOOKS_AUTH_JWT_JWKS with BOOKS_AUTH_JWT_ISSUER and BOOKS_AUTH_JWT_AUDIENCE');
+      report('auth', `${subj}: ${what.length ? what.join(', ') : required ? 'no write protection' : 'writes open (allowed outside prod)'}`, problems);
     }
   }
 

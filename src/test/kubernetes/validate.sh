@@ -237,6 +237,13 @@ mutate password-in-env      base/kustomization.yaml 's/(      - DB_USERNAME=book
 mutate secret-literal       overlays/dev/kustomization.yaml 's/    files:\n      - password=secrets\/db_password.txt/    literals:\n      - password=not-a-secret-anymore/'
 mutate secret-tracked-file  overlays/dev/kustomization.yaml 's/password=secrets\/db_password.txt/password=secrets\/README.md/'
 mutate connection-budget    overlays/prod/kustomization.yaml 's/value: 8/value: 30/'
+P=overlays/prod/kustomization.yaml
+mutate writes-open          $P 's/      - op: add\n        path: \/spec\/template\/spec\/containers\/0\/env\/-\n        value:\n          name: BOOKS_AUTH_TOKENS_FILE\n          value: \S+\n//'
+mutate tokens-not-mounted   $P 's/value: \/var\/run\/secrets\/books\/auth\/tokens/value: \/etc\/books\/tokens/'
+mutate tokens-subpath       $P 's/(          mountPath: \/var\/run\/secrets\/books\/auth\n)/          subPath: tokens\n$1/'
+mutate tokens-world-mode    $P 's/defaultMode: 0440/defaultMode: 0444/'
+mutate token-in-env         base/kustomization.yaml 's/(      - DB_USERNAME=books\n)/$1      - BOOKS_API_TOKEN=not-a-secret-anymore\n/'
+mutate jwt-without-issuer   $P 's/\z/configMapGenerator:\n  - name: books-config\n    behavior: merge\n    literals:\n      - BOOKS_AUTH_JWT_JWKS=https:\/\/idp.example.com\/certs\n      - BOOKS_AUTH_JWT_AUDIENCE=books-api\n/'
 
 echo "self-test: ${rejected} passed, $((mutations - rejected)) failed"
 ((rejected == mutations)) || { log "some broken copies were accepted"; exit 1; }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.books.auth.WriteProtection;
 import dev.books.book.BookService;
 import dev.books.book.BookSettings;
 import dev.books.db.Database;
@@ -73,7 +74,15 @@ public final class Main {
         // The server stops from our shutdown handler (below), to order the steps: not-ready, drain, close the pool.
         WebServerConfig.Builder builder =
                 WebServer.builder().config(config.get("server")).shutdownHook(false);
-        setup(builder, config, database, stopping);
+        try {
+            setup(builder, config, database, stopping);
+        } catch (IllegalStateException e) {
+            // Unusable write protection settings (unreadable tokens file, JWT without issuer): say so and stop.
+            LOGGER.log(Level.ERROR, "Cannot start: " + e.getMessage());
+            database.close();
+            exit();
+            return;
+        }
         WebServer server = builder.build().start();
         if (!server.isRunning()) {
             // Helidon has logged why (typically the port is in use); do not linger without a listener.
@@ -121,6 +130,7 @@ public final class Main {
         BookService bookService = new BookService(
                 database.sql(), idempotentCreation(config, database), BookSettings.create(books), database::migrated);
         MeterRegistry registry = Services.get(MeterRegistry.class);
+        WriteProtection writeProtection = WriteProtection.create(books.get("auth"), registry);
         PoolMetrics.register(registry, database.dataSource());
         HealthObserver health = HealthObserver.builder()
                 .details(true)
@@ -148,6 +158,8 @@ public final class Main {
                             .addFilter(new RequestLog(
                                     books.get("access-log").asBoolean().orElse(true)))
                             .addFilter(new HttpMetrics(registry))
+                            // After the access log and metrics, which then show refused requests too.
+                            .addFilter(writeProtection)
                             .register("/books", bookService);
                     ErrorHandling.register(routing);
                 });

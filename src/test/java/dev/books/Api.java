@@ -25,6 +25,7 @@ public final class Api {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final URI base;
+    private final String[] defaultHeaders;
 
     /**
      * A client of the server at {@code base}.
@@ -32,7 +33,25 @@ public final class Api {
      * @param base for example {@code http://localhost:12345/}
      */
     public Api(URI base) {
+        this(base, new String[0]);
+    }
+
+    private Api(URI base, String[] defaultHeaders) {
         this.base = base;
+        this.defaultHeaders = defaultHeaders;
+    }
+
+    /**
+     * A client of the same server that sends these headers with every request (e.g. Authorization).
+     *
+     * @param headers name, value...
+     * @return new client
+     */
+    public Api withHeaders(String... headers) {
+        String[] all = new String[defaultHeaders.length + headers.length];
+        System.arraycopy(defaultHeaders, 0, all, 0, defaultHeaders.length);
+        System.arraycopy(headers, 0, all, defaultHeaders.length, headers.length);
+        return new Api(base, all);
     }
 
     /**
@@ -105,6 +124,9 @@ public final class Api {
         if (body != null && body.length > 1024) {
             // Like curl: ask before sending a large body, so a 413 arrives before the body is sent.
             request.expectContinue(true);
+        }
+        for (int i = 0; i < defaultHeaders.length; i += 2) {
+            request.header(defaultHeaders[i], defaultHeaders[i + 1]);
         }
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

@@ -3,6 +3,7 @@ package dev.books;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.books.Api.Response;
+import dev.books.auth.TestAuth;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -40,6 +42,59 @@ class MainIT {
             assertThat(books.status(), is(200));
             assertThat(books.json().get("2").get("title").asText(), is("To Kill a Mockingbird"));
             assertThat(service.api().get("/observe/health/ready").status(), is(200));
+            // The zero-config run keeps the original open API, and says so once.
+            assertThat(service.log().split("Writes are NOT protected", -1).length - 1, is(1));
+        }
+    }
+
+    @Test
+    void tokensFileFromTheEnvironmentProtectsWrites() throws IOException {
+        Path tokens = Files.createTempFile("books-tokens-", ".txt");
+        String token = TestAuth.newToken();
+        try {
+            Files.writeString(tokens, "# editors\n" + token + "\n");
+            try (ServiceProcess service = ServiceProcess.start(Map.of("BOOKS_AUTH_TOKENS_FILE", tokens.toString()))) {
+                service.awaitLog("books is up", START);
+                String dune = "{\"title\":\"Dune\",\"author\":\"Frank Herbert\",\"year\":1965}";
+
+                assertThat(service.api().get("/books").status(), is(200));
+                assertThat(service.api().post("/books", dune).status(), is(401));
+                assertThat(
+                        service.api()
+                                .post("/books", dune, "Authorization", "Bearer " + token)
+                                .status(),
+                        is(201));
+                assertThat(service.log(), containsString("Writes need a bearer token: 1 static token(s) from "));
+                assertThat(service.log(), not(containsString("Writes are NOT protected")));
+                assertThat(service.log(), not(containsString(token)));
+            }
+        } finally {
+            Files.deleteIfExists(tokens);
+        }
+    }
+
+    @Test
+    void unreadableTokensFileStopsStartWithMessageNamingTheFile() throws IOException {
+        String file = "/nonexistent/books/api_tokens";
+        try (ServiceProcess service = ServiceProcess.start(Map.of("BOOKS_AUTH_TOKENS_FILE", file))) {
+
+            int exit = service.awaitExit(START);
+
+            assertThat(exit, is(1));
+            assertThat(service.log(), containsString("Cannot start: Cannot read the tokens file " + file));
+            assertThat(service.log(), containsString("BOOKS_AUTH_TOKENS_FILE"));
+        }
+    }
+
+    @Test
+    void jwtWithoutIssuerStopsStart() throws IOException {
+        try (ServiceProcess service = ServiceProcess.start(
+                Map.of("BOOKS_AUTH_JWT_JWKS", "https://idp.example/jwks", "BOOKS_AUTH_JWT_AUDIENCE", "books"))) {
+
+            int exit = service.awaitExit(START);
+
+            assertThat(exit, is(1));
+            assertThat(service.log(), containsString("books.auth.jwt.issuer (BOOKS_AUTH_JWT_ISSUER) must be set"));
         }
     }
 

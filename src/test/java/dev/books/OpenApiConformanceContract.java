@@ -22,6 +22,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import dev.books.Api.Response;
+import dev.books.auth.TestAuth;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -53,15 +54,27 @@ abstract class OpenApiConformanceContract {
     protected abstract boolean duringDatabaseOutage(Runnable during);
 
     /**
-     * The server under test.
+     * The server under test, with write protection on ({@link TestAuth.Mode#BOTH}, so that both 401 and 403 occur).
      *
      * @return running server
      */
     protected abstract TestServer server();
 
+    /**
+     * The credentials the server accepts.
+     *
+     * @return credentials
+     */
+    protected abstract TestAuth auth();
+
     @Test
     void everyOperationAndStatusMatchesTheDocument() {
-        Api api = server().api();
+        Api anonymous = server().api();
+        Api api = anonymous.withHeaders("Authorization", "Bearer " + auth().staticToken());
+        Api reader = anonymous.withHeaders(
+                "Authorization", "Bearer " + auth().issuer().token("books:read"));
+        Api expired = anonymous.withHeaders(
+                "Authorization", "Bearer " + auth().issuer().badTokens().getFirst()[1]);
         String key = UUID.randomUUID().toString();
 
         Response created = check(api.post("/books", DUNE, "Idempotency-Key", key), "post", "/books");
@@ -85,6 +98,9 @@ abstract class OpenApiConformanceContract {
         check(api.post("/books", withIsbn), "post", "/books");
         check(api.put("/books/" + id, "{\"isbn\":\"" + isbn + "\"}"), "put", "/books/{id}");
         check(api.get("/books?isbn=" + isbn), "get", "/books");
+        check(anonymous.post("/books", DUNE), "post", "/books");
+        check(expired.post("/books", DUNE), "post", "/books");
+        check(reader.post("/books", DUNE), "post", "/books");
 
         check(api.get("/books?author=Frank%20Herbert&limit=1"), "get", "/books");
         check(api.get("/books?limit=0"), "get", "/books");
@@ -109,6 +125,11 @@ abstract class OpenApiConformanceContract {
                 api.send("PUT", "/books/" + id, "text/plain", "{}".getBytes(StandardCharsets.UTF_8)),
                 "put",
                 "/books/{id}");
+
+        check(anonymous.put("/books/" + id, "{\"year\":1}"), "put", "/books/{id}");
+        check(reader.put("/books/" + id, "{\"year\":1}"), "put", "/books/{id}");
+        check(anonymous.delete("/books/" + id), "delete", "/books/{id}");
+        check(reader.delete("/books/" + id), "delete", "/books/{id}");
 
         check(api.delete("/books/" + id, "If-Match", "\"1\""), "delete", "/books/{id}");
         check(api.delete("/books/-1"), "delete", "/books/{id}");
@@ -183,6 +204,19 @@ abstract class OpenApiConformanceContract {
                         res.header(header.getKey()).isPresent(),
                         is(true));
             }
+            String headerPointer = header.getValue().has("$ref")
+                    ? header.getValue().get("$ref").asText().substring(1)
+                    : responsePointer + "/headers/" + escape(header.getKey());
+            if (definition.has("schema") && res.header(header.getKey()).isPresent()) {
+                Schema schema =
+                        SCHEMAS.getSchema(SchemaLocation.of("classpath:" + DOCUMENT + "#" + headerPointer + "/schema"));
+                String value = res.header(header.getKey()).orElseThrow();
+                List<Error> errors = schema.validate(jsonString(value), InputFormat.JSON);
+                assertThat(
+                        method + " " + path + " " + status + " header " + header.getKey() + ": " + value,
+                        messages(errors),
+                        is(empty()));
+            }
         }
         seen.add(method + " " + path + " " + status);
         return res;
@@ -211,6 +245,14 @@ abstract class OpenApiConformanceContract {
                     }
                 }));
         return all;
+    }
+
+    private static String jsonString(String value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> messages(List<Error> errors) {

@@ -23,7 +23,17 @@ public record TestServer(WebServer server, Database database, AtomicBoolean stop
      * @return the running server
      */
     public static TestServer start(Database database) {
-        Config config = Config.create();
+        return start(database, Config.create());
+    }
+
+    /**
+     * Starts a server as {@link Main} does, on a random port, with a configuration of the test's own.
+     *
+     * @param database started database
+     * @param config   root configuration
+     * @return the running server
+     */
+    public static TestServer start(Database database, Config config) {
         AtomicBoolean stopping = new AtomicBoolean();
         var builder = WebServer.builder()
                 .config(config.get("server"))

@@ -26,7 +26,7 @@ public record TestService(TestDatabase testDatabase, TcpProxy proxy, Database da
      * @return running service
      */
     public static TestService h2() {
-        return start(TestDatabase.h2(), false);
+        return start(TestDatabase.h2(), Config.create());
     }
 
     /**
@@ -35,7 +35,18 @@ public record TestService(TestDatabase testDatabase, TcpProxy proxy, Database da
      * @return running service
      */
     public static TestService postgres() {
-        return start(TestDatabase.postgres(), false);
+        return start(TestDatabase.postgres(), Config.create());
+    }
+
+    /**
+     * The service on a database of the test's choice, with a configuration of its own (e.g. write protection).
+     *
+     * @param testDatabase a new test database, closed with the service
+     * @param config       root configuration
+     * @return running service
+     */
+    public static TestService start(TestDatabase testDatabase, Config config) {
+        return start(testDatabase, false, false, config);
     }
 
     /**
@@ -44,7 +55,17 @@ public record TestService(TestDatabase testDatabase, TcpProxy proxy, Database da
      * @return running service
      */
     public static TestService postgresThroughProxy() {
-        return start(TestDatabase.postgres(), true, false);
+        return postgresThroughProxy(Config.create());
+    }
+
+    /**
+     * As {@link #postgresThroughProxy()}, with a configuration of the test's own.
+     *
+     * @param config root configuration
+     * @return running service
+     */
+    public static TestService postgresThroughProxy(Config config) {
+        return start(TestDatabase.postgres(), true, false, config);
     }
 
     /**
@@ -54,14 +75,10 @@ public record TestService(TestDatabase testDatabase, TcpProxy proxy, Database da
      * @return running service, not migrated yet
      */
     public static TestService postgresUnreachable() {
-        return start(TestDatabase.postgres(), true, true);
+        return start(TestDatabase.postgres(), true, true, Config.create());
     }
 
-    private static TestService start(TestDatabase testDatabase, boolean throughProxy) {
-        return start(testDatabase, throughProxy, false);
-    }
-
-    private static TestService start(TestDatabase testDatabase, boolean throughProxy, boolean cut) {
+    private static TestService start(TestDatabase testDatabase, boolean throughProxy, boolean cut, Config config) {
         TcpProxy proxy = null;
         try {
             Database database;
@@ -80,7 +97,7 @@ public record TestService(TestDatabase testDatabase, TcpProxy proxy, Database da
             } else {
                 database = testDatabase.start();
             }
-            return new TestService(testDatabase, proxy, database, TestServer.start(database));
+            return new TestService(testDatabase, proxy, database, TestServer.start(database, config));
         } catch (IOException e) {
             testDatabase.close();
             throw new UncheckedIOException(e);

@@ -1,17 +1,11 @@
 package dev.books.openapi;
 
-import java.net.URI;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import dev.books.Api;
 import dev.books.Api.Response;
 import dev.books.Main;
-import dev.books.TestDatabase;
-import io.helidon.config.Config;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.AfterStop;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
+import dev.books.TestService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -24,25 +18,19 @@ import static org.hamcrest.Matchers.not;
  * Swagger UI as {@link Main#setup} serves it: our page and initializer, the webjar's assets, nothing from the
  * internet. (The page itself is tried in a browser by src/test/browser/swagger-ui.test.mjs.)
  */
-@ServerTest
 class SwaggerUiTest {
-    private static TestDatabase database;
+    private static TestService service;
 
-    private final Api api;
+    private final Api api = service.api();
 
-    SwaggerUiTest(URI uri) {
-        this.api = new Api(uri);
+    @BeforeAll
+    static void start() {
+        service = TestService.h2();
     }
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        database = TestDatabase.h2();
-        Main.setup(server, Config.create(), database.start(), new AtomicBoolean());
-    }
-
-    @AfterStop // must be public: Helidon looks it up with getMethods()
-    public static void closeDatabase() {
-        database.close();
+    @AfterAll
+    static void stop() {
+        service.close();
     }
 
     @Test

@@ -1,0 +1,19 @@
+package dev.books.auth;
+
+import dev.books.TestDatabase;
+import dev.books.auth.TestAuth.Mode;
+
+/**
+ * Write protection with the tokens file, on H2.
+ */
+class H2TokensWriteProtectionTest extends WriteProtectionContract {
+    @Override
+    TestDatabase createDatabase() {
+        return TestDatabase.h2();
+    }
+
+    @Override
+    Mode mode() {
+        return Mode.TOKENS;
+    }
+}
