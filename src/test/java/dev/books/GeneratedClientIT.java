@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.books.auth.TestAuth;
+import dev.books.auth.TestIssuer;
 import dev.books.client.ApiClient;
 import dev.books.client.ApiException;
 import dev.books.client.ApiResponse;
@@ -54,11 +56,42 @@ class GeneratedClientIT {
 
     @Test
     void everyOperationAndErrorWithTheDatabaseUp() throws Exception {
-        try (ServiceProcess service = ServiceProcess.start(Map.of())) {
+        try (TestAuth auth = TestAuth.start();
+                ServiceProcess service = ServiceProcess.start(Map.of(
+                        "BOOKS_AUTH_TOKENS_FILE",
+                        auth.tokensFile().toString(),
+                        "BOOKS_AUTH_JWT_JWKS",
+                        auth.issuer().jwksUrl(),
+                        "BOOKS_AUTH_JWT_ISSUER",
+                        TestIssuer.ISSUER,
+                        "BOOKS_AUTH_JWT_AUDIENCE",
+                        TestIssuer.AUDIENCE))) {
             service.awaitLog("books is up", START);
             ApiClient client = client(service);
+            String bearer = "Bearer " + auth.staticToken();
+            client.setRequestInterceptor(request -> request.setHeader("Authorization", bearer));
             BooksApi books = new BooksApi(client);
             HealthApi health = new HealthApi(client);
+
+            // Writes need a token (bearerAuth): none is 401, a JWT without the write scope 403.
+            BooksApi anonymous = new BooksApi(client(service));
+            ApiClient readerClient = client(service);
+            String reader = "Bearer " + auth.issuer().token("books:read");
+            readerClient.setRequestInterceptor(request -> request.setHeader("Authorization", reader));
+            BooksApi readOnly = new BooksApi(readerClient);
+            NewBook unwritten = new NewBook().title("T").author("A").year(1);
+            assertThat(problem(401, () -> anonymous.createBook(unwritten, null)).getError(), is("Unauthorized"));
+            assertThat(problem(403, () -> readOnly.createBook(unwritten, null)).getError(), is("Forbidden"));
+            assertThat(
+                    problem(401, () -> anonymous.updateBook(1L, new BookChanges().year(2), null))
+                            .getStatus(),
+                    is(401));
+            assertThat(
+                    problem(403, () -> readOnly.updateBook(1L, new BookChanges().year(2), null))
+                            .getStatus(),
+                    is(403));
+            assertThat(problem(401, () -> anonymous.deleteBook(1L, null)).getStatus(), is(401));
+            assertThat(problem(403, () -> readOnly.deleteBook(1L, null)).getStatus(), is(403));
 
             // Reads of the sample data.
             Map<String, Book> page = books.listBooks(1, null, null, null, null, null);
@@ -113,7 +146,7 @@ class GeneratedClientIT {
                     is("Missing data"));
             assertThat(problem(413, () -> books.createBook(huge(), null)).getStatus(), is(413));
             assertThat(
-                    problem(415, () -> textPlain(service).createBook(dune, null))
+                    problem(415, () -> textPlain(service, client).createBook(dune, null))
                             .getStatus(),
                     is(415));
             Problem reused = problem(
@@ -141,7 +174,7 @@ class GeneratedClientIT {
                             .getStatus(),
                     is(413));
             assertThat(
-                    problem(415, () -> textPlain(service).updateBook(other, new BookChanges().year(1), null))
+                    problem(415, () -> textPlain(service, client).updateBook(other, new BookChanges().year(1), null))
                             .getStatus(),
                     is(415));
             assertThat(problem(400, () -> books.deleteBook(0L, null)).getStatus(), is(400));
@@ -257,10 +290,13 @@ class GeneratedClientIT {
         return client;
     }
 
-    /** A client whose requests claim a text body (for 415). */
-    private static BooksApi textPlain(ServiceProcess service) {
+    /** A client whose requests claim a text body (for 415), with the given client's credentials. */
+    private static BooksApi textPlain(ServiceProcess service, ApiClient credentials) {
         ApiClient client = client(service);
-        client.setRequestInterceptor(request -> request.setHeader("Content-Type", "text/plain"));
+        client.setRequestInterceptor(request -> {
+            credentials.getRequestInterceptor().accept(request);
+            request.setHeader("Content-Type", "text/plain");
+        });
         return new BooksApi(client);
     }
 
