@@ -673,7 +673,7 @@ pass "registry with htpasswd auth on $AUTH_REGISTRY answers 401 without credenti
 
 # auth_push NAME DOCKER_CONFIG_DIR [MAVEN ARGS...]: bare jib:build of the packaged tree (base scratch, one
 # platform: only the application layers travel) to $AUTH_REGISTRY with GITHUB_TOKEN and GITHUB_ACTOR in the
-# environment; Jib may send credentials over plain HTTP (-Djib.sendCredentialsOverHttp), so whatever it has
+# environment; Jib may send credentials over plain HTTP (-DsendCredentialsOverHttp), so whatever it has
 # reaches the wire. Sets PUSH_RC; the relayed bytes are in $WIRE (emptied first).
 auth_push() {
     local name="$1" config="$2"
@@ -685,7 +685,7 @@ auth_push() {
     (cd "$ROOT" && GITHUB_TOKEN="$SENTINEL_TOKEN" GITHUB_ACTOR="$SENTINEL_ACTOR" DOCKER_CONFIG="$config" \
         timeout "$MVN_TIMEOUT" ./mvnw -B jib:build "-Djib.to.image=$AUTH_REGISTRY/books-ci/auth:$name-$RUN_ID" \
         -Djib.from.image=scratch -Djib.from.platforms=linux/amd64 \
-        -Djib.allowInsecureRegistries=true -Djib.sendCredentialsOverHttp=true "$@") >"$TMP/auth-$name.log" 2>&1 \
+        -Djib.allowInsecureRegistries=true -DsendCredentialsOverHttp=true "$@") >"$TMP/auth-$name.log" 2>&1 \
         || PUSH_RC=$?
     sleep 1   # socat's children flush when the connections close
 }
