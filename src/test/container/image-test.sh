@@ -697,7 +697,8 @@ authorizations() {
         if [[ "$scheme" == Basic ]]; then printf 'Basic %s\n' "$(base64 -d <<<"$v" 2>/dev/null)"; else printf '%s %s\n' "$scheme" "$v"; fi
     done
 }
-leaked() { grep -aqF -- "$SENTINEL_TOKEN" "$WIRE" || authorizations | grep -qF -- "$SENTINEL_TOKEN"; }
+# (Here-strings, not pipes into grep -q: with pipefail, grep's early exit would fail the pipeline.)
+leaked() { grep -aqF -- "$SENTINEL_TOKEN" "$WIRE" || grep -qF -- "$SENTINEL_TOKEN" <<<"$(authorizations)"; }
 
 auth_push env-only "$TMP/docker-none"
 info "registry saw $(grep -ac '^[A-Z]* /v2/' "$WIRE") request(s); Authorization headers: $(authorizations | sed 's/:.*/:<hidden>/' | sort | uniq -c | tr '\n' ' ')"
@@ -709,7 +710,7 @@ check "... and never the token" eval '! leaked'
 # configured. The recorder must see it, or the checks above prove nothing.
 auth_push explicit "$TMP/docker-none" "-Djib.to.auth.username=$SENTINEL_ACTOR" "-Djib.to.auth.password=$SENTINEL_TOKEN"
 check "control: explicit credentials (the old ghcr-auth profile) reach the wire, and the recorder sees them" \
-    eval 'authorizations | grep -qxF -- "Basic $SENTINEL_ACTOR:$SENTINEL_TOKEN"'
+    eval 'grep -qxF -- "Basic $SENTINEL_ACTOR:$SENTINEL_TOKEN" <<<"$(authorizations)"'
 check "control: the registry refuses them (401)" test "$PUSH_RC" != 0
 # What the user configured: docker login to that registry (its own config dir), GITHUB_TOKEN still set.
 if printf '%s' "$AUTH_PASS" | DOCKER_CONFIG="$TMP/docker-login" docker login "$AUTH_REGISTRY" -u "$AUTH_USER" \
@@ -717,7 +718,7 @@ if printf '%s' "$AUTH_PASS" | DOCKER_CONFIG="$TMP/docker-login" docker login "$A
     pass "docker login $AUTH_REGISTRY (config in $TMP/docker-login)"
     auth_push login "$TMP/docker-login"
     check "after docker login the push succeeds (GITHUB_TOKEN still set)" test "$PUSH_RC" == 0
-    check "... with the docker login credentials" eval 'authorizations | grep -qxF -- "Basic $AUTH_USER:$AUTH_PASS"'
+    check "... with the docker login credentials" eval 'grep -qxF -- "Basic $AUTH_USER:$AUTH_PASS" <<<"$(authorizations)"'
     check "... and never the token" eval '! leaked'
     check "... and the registry holds the tag" eval 'curl -fsS -m 10 -u "$AUTH_USER:$AUTH_PASS" \
         "http://$AUTH_REGISTRY/v2/books-ci/auth/tags/list" | jq -e --arg t "login-$RUN_ID" ".tags | index(\$t)"'
