@@ -31,7 +31,7 @@
 #  11. removes every container, tag, pushed manifest, process and temp dir it made (also on failure);
 #      leaves dockerd, the registry and books:latest in place.
 #
-# Usage:  bash src/test/container/image-test.sh        (as root; ~3-4 min warm)
+# Usage:  bash src/test/container/image-test.sh        (as root; ~7 min warm)
 # Environment (optional):
 #   BOOKS_TEST_PORT          host port for the service container (default 18080, bound to 127.0.0.1)
 #   BOOKS_TEST_AUTH_PORT     port of the recorder in front of the auth registry (default 15080; the registry
