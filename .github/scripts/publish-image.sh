@@ -9,15 +9,17 @@
 #   IMAGE   image name WITHOUT a tag or digest, e.g. ghcr.io/owner/repo (lower-case)
 #   TAGS    comma-separated tags, e.g. "main,sha-0123abc,latest". The first one goes into the
 #           image reference (-Djib.to.image=IMAGE:FIRST); all of them are passed as
-#           -Djib.to.tags, which replaces the pom's <tags> (so `latest` is pushed only when
-#           it is in TAGS).
+#           -Djib.to.tags. Exactly these tags are pushed (the pom has no <tags>). `latest` is
+#           refused outside the publish workflow: only publish.yml moves it.
+#   VERSION optional release version, e.g. 1.4.2 (publish.yml sets it on a v1.4.2 tag): built
+#           as -Drevision=VERSION, so the jar and the image's version label carry it.
 #   MVNW    Maven command (default: ./mvnw from the repository root)
 # Arguments: extra Maven arguments, appended as given, e.g.
 #   -Djib.allowInsecureRegistries=true -Djib.from.image=localhost:5000/base:tag
 #
 # Prints the pushed digest and, under GitHub Actions, writes image=, digest= and tags= to
-# $GITHUB_OUTPUT. Credentials are not handled here: Jib finds them (docker login, or the pom's
-# ghcr-auth profile, which is active when GITHUB_TOKEN is set).
+# $GITHUB_OUTPUT. Credentials are not handled here: Jib takes them from the Docker config
+# (`docker login`, credential helpers) for the registry it pushes to, and from nothing else.
 set -euo pipefail
 
 die() { printf 'publish-image: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -52,12 +54,24 @@ done
 ((${#tags[@]} > 0)) || die "TAGS holds no tag: '$TAGS'"
 all_tags="$(IFS=,; printf '%s' "${tags[*]}")"
 
+# `latest` is the signed, attested build of main; a push from anywhere else would replace it.
+if [[ ",$all_tags," == *,latest,* && "${GITHUB_WORKFLOW_REF:-}" != */.github/workflows/publish.yml@* ]]; then
+    die "TAGS holds 'latest': only the publish workflow (.github/workflows/publish.yml) pushes it"
+fi
+
+version_args=()
+if [[ -n "${VERSION:-}" ]]; then
+    [[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+([.+-][0-9A-Za-z.+-]+)?$ ]] || die "VERSION is not a release version: '$VERSION'"
+    version_args=("-Drevision=$VERSION")
+fi
+
 rm -f target/jib-image.digest
 log "pushing ${IMAGE}:${tags[0]} with tags ${all_tags}"
 set -x
 "$MVNW" -B package -DskipTests jib:build \
     "-Djib.to.image=${IMAGE}:${tags[0]}" \
     "-Djib.to.tags=${all_tags}" \
+    ${version_args[@]+"${version_args[@]}"} \
     "$@"
 { set +x; } 2>/dev/null
 

@@ -161,6 +161,12 @@ mutate yaml-duplicate    .github/workflows/ci.yml      's/(\n    runs-on: ubuntu
 mutate dependabot-ecosystem .github/dependabot.yml     's/package-ecosystem: maven/package-ecosystem: mavn/'
 mutate dependabot-interval  .github/dependabot.yml     's/interval: weekly/interval: fortnightly/'
 mutate dependabot-key       .github/dependabot.yml     's/open-pull-requests-limit/open-pull-request-limit/'
+mutate no-k8s-validate      .github/workflows/ci.yml   's/bash src\/test\/kubernetes\/validate\.sh/echo manifests not validated/'
+mutate trivy-amd64-only     .github/workflows/scan.yml 's/arch: \[amd64, arm64\]/arch: [amd64]/'
+mutate sarif-one-category   .github/workflows/scan.yml 's/category: \$\{\{ needs\.target\.outputs\.category \}\}-\$\{\{ matrix\.arch \}\}/category: trivy-image/'
+mutate no-scan-schedule     .github/workflows/scan.yml 's/  schedule:\n    - cron: [^\n]*\n//'
+mutate sarif-no-actions-read .github/workflows/scan.yml 's/\n      actions: read[^\n]*//'
+mutate caller-no-actions-read .github/workflows/publish.yml 's/\n      actions: read[^\n]*//'
 
 echo "self-test: ${rejected} passed, $((mutations - rejected)) failed"
 ((rejected == mutations)) || { log "some broken copies were accepted"; exit 1; }

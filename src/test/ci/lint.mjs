@@ -17,6 +17,13 @@
 //               `${{ }}` expressions are blanked first, as the native actionlint does
 // and for .github/dependabot.yml: YAML without duplicate keys, JSON-schema validation against
 // dependabot.schema.json, and unique (package-ecosystem, directory, target-branch) entries.
+// Policy rules over all workflows together (docs/ci-cd.md says why each exists):
+//   k8s-validate  a workflow run for pull requests has a job that runs src/test/kubernetes/validate.sh
+//   trivy-arches  every job running aquasecurity/trivy-action has a matrix over amd64 and arm64, and its
+//                 upload-sarif category names the matrix value (one category per architecture)
+//   scan-schedule a workflow with an on.schedule runs trivy (released images are scanned again)
+//   sarif-perms   a job with github/codeql-action/upload-sarif has `actions: read` and `security-events:
+//                 write`, and so does every job that calls a local workflow containing one
 // Exit status: 0 when every check passed, 1 on any finding, 2 on a usage/setup error.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
@@ -48,6 +55,18 @@ function report(check, file, problems) {
   } else {
     failed += 1;
     console.log(`FAIL  ${check.padEnd(11)} ${rel(file)}`);
+    for (const p of problems) console.log(`      ${p}`);
+  }
+}
+
+// A check whose subject is not one file (the policy rules).
+function reportRule(check, subject, problems) {
+  if (problems.length === 0) {
+    passed += 1;
+    console.log(`ok    ${check.padEnd(11)} ${subject}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL  ${check.padEnd(11)} ${subject}`);
     for (const p of problems) console.log(`      ${p}`);
   }
 }
@@ -173,14 +192,80 @@ function dependabotChecks(file, data) {
   return problems;
 }
 
+// ---------------------------------------------------------------------------------- policy
+const usesOf = (step) => (typeof step?.uses === 'string' ? step.uses : '');
+const stepsOf = (job) => (Array.isArray(job?.steps) ? job.steps : []);
+const TRIVY = /^aquasecurity\/trivy-action@/;
+const SARIF = /^github\/codeql-action\/upload-sarif@/;
+const READS = (v) => v === 'read' || v === 'write';
+
+// parsed: [{ file, data }] of every workflow that parsed.
+function policyChecks(parsed) {
+  const jobs = parsed.flatMap(({ file, data }) =>
+    Object.entries(data?.jobs || {}).map(([id, job]) => ({ file, data, id, job, where: `${rel(file)}: jobs.${id}` })));
+  const triggers = (data) => (typeof data?.on === 'string' ? { [data.on]: null }
+    : Array.isArray(data?.on) ? Object.fromEntries(data.on.map((t) => [t, null])) : data?.on || {});
+
+  // k8s-validate
+  const k8s = jobs.filter(({ data, job }) => 'pull_request' in triggers(data)
+    && stepsOf(job).some((st) => typeof st?.run === 'string' && st.run.includes('src/test/kubernetes/validate.sh')));
+  reportRule('policy', 'k8s-validate: a pull-request workflow runs src/test/kubernetes/validate.sh', k8s.length ? []
+    : ['no job of a workflow triggered by pull_request runs src/test/kubernetes/validate.sh (the manifests go unchecked on GitHub)']);
+
+  // trivy-arches
+  const trivyJobs = jobs.filter(({ job }) => stepsOf(job).some((st) => TRIVY.test(usesOf(st))));
+  const archProblems = trivyJobs.length ? [] : ['no job runs aquasecurity/trivy-action'];
+  for (const { job, where } of trivyJobs) {
+    const matrix = job?.strategy?.matrix || {};
+    const key = Object.keys(matrix).find((k) => Array.isArray(matrix[k]) && matrix[k].includes('amd64') && matrix[k].includes('arm64'));
+    if (!key) {
+      archProblems.push(`${where}: runs trivy without a matrix over amd64 and arm64 (each platform image must be scanned)`);
+      continue;
+    }
+    for (const st of stepsOf(job).filter((x) => SARIF.test(usesOf(x)))) {
+      const category = String(st?.with?.category ?? '');
+      if (!new RegExp(`\\bmatrix\\.${key}\\b`).test(category)) {
+        archProblems.push(`${where}: upload-sarif category '${category}' does not name matrix.${key} (one category per architecture)`);
+      }
+    }
+  }
+  reportRule('policy', 'trivy-arches: trivy scans linux/amd64 and linux/arm64, one SARIF category each', archProblems);
+
+  // scan-schedule
+  const scheduled = parsed.filter(({ data }) => Array.isArray(triggers(data).schedule) && triggers(data).schedule.length > 0
+    && Object.values(data?.jobs || {}).some((job) => stepsOf(job).some((st) => TRIVY.test(usesOf(st)))));
+  reportRule('policy', 'scan-schedule: a scheduled workflow runs trivy', scheduled.length ? []
+    : ['no workflow with on.schedule runs aquasecurity/trivy-action (released images are never scanned again)']);
+
+  // sarif-perms
+  const permProblems = [];
+  const needsPerms = (job) => READS(job?.permissions?.actions) && job?.permissions?.['security-events'] === 'write';
+  const sarifFiles = new Set();
+  for (const { file, job, where } of jobs) {
+    if (!stepsOf(job).some((st) => SARIF.test(usesOf(st)))) continue;
+    sarifFiles.add(path.basename(file));
+    if (!needsPerms(job)) permProblems.push(`${where}: uploads SARIF without permissions actions: read and security-events: write`);
+  }
+  for (const { job, where } of jobs) {
+    const m = typeof job?.uses === 'string' && job.uses.match(/^\.\/\.github\/workflows\/([^/@]+)$/);
+    if (m && sarifFiles.has(m[1]) && !needsPerms(job)) {
+      permProblems.push(`${where}: calls ${m[1]}, which uploads SARIF, without granting actions: read and security-events: write`);
+    }
+  }
+  reportRule('policy', 'sarif-perms: upload-sarif jobs (and their callers) have actions: read', permProblems);
+}
+
 // ---------------------------------------------------------------------------------- run
+const parsedWorkflows = [];
 for (const file of workflows) {
   const { errors, data } = parseYaml(file);
+  if (data) parsedWorkflows.push({ file, data });
   report('yaml', file, errors);
   report('actionlint', file, await actionlint(file));
   report('pinning', file, pinning(file));
   if (shellcheck !== 'skip') report('run-scripts', file, data ? runScripts(file, data) : ['not parsed']);
 }
+policyChecks(parsedWorkflows);
 if (!dependabot) {
   report('dependabot', path.join(ghDir, 'dependabot.yml'), ['missing']);
 } else {

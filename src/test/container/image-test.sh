@@ -5,8 +5,11 @@
 #   1. lib/docker-env.sh up + lib/base-images.sh all: Docker engine, registry on 127.0.0.1:5000 and
 #      the test-only shell-less JRE 25 base images (see lib/README.md); jq and curl if missing.
 #   2. ./mvnw -B package -DskipTests jib:dockerBuild with only the base overridden (the multi-arch
-#      stand-in; Jib picks the engine's platform) -> books:<version> + books:latest in the engine;
+#      stand-in; Jib picks the engine's platform) -> books:latest (and no other tag) in the engine;
 #      image config: user, port, JVM flags, labels, creation time; no Dockerfile in the tree.
+#      Bare goals after that package: ./mvnw jib:dockerBuild and ./mvnw jib:buildTar (no lifecycle)
+#      build the same application layers, labelled revision=unknown; before any package, a bare goal
+#      stops with Jib's message to compile first.
 #   3. runs it (127.0.0.1:$BOOKS_TEST_PORT), waits for the health probe, drives the API with curl
 #      (create, read, partial update, delete, 404), checks the uid of the process, that there is no shell.
 #   4. the probe: healthy, 404, closed port, a server that never answers, a stopping service; each < 5 s.
@@ -17,12 +20,22 @@
 #      jib:buildTar gives a tar that `docker load` accepts, the same image as jib:dockerBuild.
 #   8. layers: prints base/dependencies/resources/classes/jvm-arg-file layers with their sizes; after a
 #      code-only change exactly one layer (classes) differs and it is small.
-#   9. removes every container, tag, pushed manifest and temp dir it made (also on failure); leaves
-#      dockerd, the registry and books:latest in place.
+#   9. pushes and credentials: the README's push command (jib:build -Djib.to.image=...:TAG) pushes TAG and
+#      neither latest nor the version; publish-image.sh refuses `latest` outside the publish workflow;
+#      with GITHUB_TOKEN/GITHUB_ACTOR set, a push to a registry with htpasswd auth (a second registry
+#      behind a socat recorder) sends no Authorization header and fails 401; the same push with those
+#      values as explicit credentials (what the old ghcr-auth profile did) is seen on the wire (the
+#      recorder works); after `docker login` to that registry the push succeeds with those credentials.
+#  10. release version: VERSION=X publish-image.sh (publish.yml on a vX tag) labels both platform images
+#      version X, and the SBOM command with -Drevision=X names X.
+#  11. removes every container, tag, pushed manifest, process and temp dir it made (also on failure);
+#      leaves dockerd, the registry and books:latest in place.
 #
-# Usage:  bash src/test/container/image-test.sh        (as root; ~3-4 min warm)
+# Usage:  bash src/test/container/image-test.sh        (as root; ~7 min warm)
 # Environment (optional):
 #   BOOKS_TEST_PORT          host port for the service container (default 18080, bound to 127.0.0.1)
+#   BOOKS_TEST_AUTH_PORT     port of the recorder in front of the auth registry (default 15080; the registry
+#                            itself listens on the next port), both on 127.0.0.1
 #   BOOKS_TEST_START_TIMEOUT seconds to wait for the container to become healthy (default 90)
 #   BOOKS_TEST_MVN_TIMEOUT   bound of each Maven run in seconds (default 900)
 #   JAVA_HOME                JDK 21+ for Maven (default: first JDK 21+ under /usr/lib/jvm)
@@ -58,7 +71,8 @@ M_ACCEPT='application/vnd.docker.distribution.manifest.v2+json,application/vnd.o
 
 CONTAINERS=()   # containers to remove
 TAGS=()         # image tags to remove (never books:latest)
-PUSHED_TAGS=()  # tags pushed (or attempted) to $PUSH_REPO
+PUSHED_TAGS=()  # "REPO:TAG" pushed (or attempted) to the local registry
+PIDS=()         # processes started here (auth registry, recorder)
 PUBLISHED=""    # digest reported by the last publish
 TMP=""
 TIMES=()
@@ -80,24 +94,25 @@ logs_have() {
 phase_time() { TIMES+=("$(printf '%-44s %4ss' "$1" "$2")"); }
 
 cleanup() {
-    local rc=$? c t d child digests=()
+    local rc=$? c t d p child digests=()
     set +e
     for c in "${CONTAINERS[@]}"; do docker rm -f "$c" >/dev/null 2>&1; done
     for t in "${TAGS[@]}"; do
         [[ "$t" == "$LOCAL_IMAGE:latest" ]] || docker rmi "$t" >/dev/null 2>&1
     done
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     # Pushed manifests: the platform manifests first, then the list (deleting by digest drops its tags).
     for t in "${PUSHED_TAGS[@]}"; do
-        d="$(curl -fsS -m 10 -I -H "Accept: $ML_ACCEPT" "$REGISTRY_HTTP/v2/$PUSH_REPO/manifests/$t" 2>/dev/null \
+        d="$(curl -fsS -m 10 -I -H "Accept: $ML_ACCEPT" "$REGISTRY_HTTP/v2/${t%%:*}/manifests/${t#*:}" 2>/dev/null \
             | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *//p')"
-        [[ -n "$d" ]] && digests+=("$d")
+        [[ -n "$d" ]] && digests+=("${t%%:*}@$d")
     done
     for d in "${digests[@]}"; do
-        for child in $(curl -fsS -m 10 -H "Accept: $ML_ACCEPT" "$REGISTRY_HTTP/v2/$PUSH_REPO/manifests/$d" 2>/dev/null \
+        for child in $(curl -fsS -m 10 -H "Accept: $ML_ACCEPT" "$REGISTRY_HTTP/v2/${d%%@*}/manifests/${d#*@}" 2>/dev/null \
             | jq -r '.manifests[]?.digest' 2>/dev/null); do
-            curl -fsS -m 10 -o /dev/null -X DELETE "$REGISTRY_HTTP/v2/$PUSH_REPO/manifests/$child" 2>/dev/null
+            curl -fsS -m 10 -o /dev/null -X DELETE "$REGISTRY_HTTP/v2/${d%%@*}/manifests/$child" 2>/dev/null
         done
-        curl -fsS -m 10 -o /dev/null -X DELETE "$REGISTRY_HTTP/v2/$PUSH_REPO/manifests/$d" 2>/dev/null
+        curl -fsS -m 10 -o /dev/null -X DELETE "$REGISTRY_HTTP/v2/${d%%@*}/manifests/${d#*@}" 2>/dev/null
     done
     # The books:latest this run replaced, if nothing refers to it any more (no tag; no container, or rmi fails).
     if [[ -n "$PREV_ID" && "$PREV_ID" != "$(docker image inspect -f '{{.Id}}' "$LOCAL_IMAGE:latest" 2>/dev/null)" \
@@ -130,7 +145,8 @@ trap 'exit 130' INT TERM
 
 ensure_tools() {
     local missing=() t
-    for t in jq curl; do command -v "$t" >/dev/null || missing+=("$t"); done
+    for t in jq curl socat; do command -v "$t" >/dev/null || missing+=("$t"); done
+    command -v htpasswd >/dev/null || missing+=(apache2-utils)
     ((${#missing[@]} == 0)) && return 0
     info "installing ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
@@ -149,15 +165,15 @@ mvn() {
     fi
 }
 
-# publish DIR TAG LOG: .github/scripts/publish-image.sh of DIR (the publish workflow's command) against
-# the local registry with the multi-arch test base; sets PUBLISHED to the digest it reported.
+# publish DIR TAG LOG [VERSION]: .github/scripts/publish-image.sh of DIR (the publish workflow's command)
+# against the local registry with the multi-arch test base; sets PUBLISHED to the digest it reported.
 publish() {
-    local dir="$1" tag="$2" logf="$3" digest
+    local dir="$1" tag="$2" logf="$3" version="${4:-}" digest
     PUBLISHED=""
-    PUSHED_TAGS+=("$tag")
-    info "IMAGE=$REGISTRY/$PUSH_REPO TAGS=$tag .github/scripts/publish-image.sh" \
+    PUSHED_TAGS+=("$PUSH_REPO:$tag")
+    info "IMAGE=$REGISTRY/$PUSH_REPO TAGS=$tag VERSION=$version .github/scripts/publish-image.sh" \
         "-Djib.from.image=$BASE_MULTI -Djib.allowInsecureRegistries=true   (in $dir, log: $logf)"
-    if ! (cd "$dir" && IMAGE="$REGISTRY/$PUSH_REPO" TAGS="$tag" timeout "$MVN_TIMEOUT" \
+    if ! (cd "$dir" && IMAGE="$REGISTRY/$PUSH_REPO" TAGS="$tag" VERSION="$version" timeout "$MVN_TIMEOUT" \
         .github/scripts/publish-image.sh "-Djib.from.image=$BASE_MULTI" -Djib.allowInsecureRegistries=true) \
         >"$logf" 2>&1; then
         tail -n 40 "$logf" | grep -v '^WARNING' >&2 || true
@@ -226,7 +242,7 @@ t0=$SECONDS
 JAVA_HOME="$(pick_jdk)" || die "no JDK 21+ found (set JAVA_HOME)"
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
 info "JAVA_HOME=$JAVA_HOME"
-ensure_tools || die "could not install jq/curl"
+ensure_tools || die "could not install jq/curl/socat/apache2-utils"
 timeout 600 bash "$LIB/docker-env.sh" up || die "lib/docker-env.sh up"
 timeout 1800 bash "$LIB/base-images.sh" all >/dev/null || die "lib/base-images.sh all"
 docker image inspect "${BASE_DOCKER#docker://}" >/dev/null 2>&1 || die "base ${BASE_DOCKER#docker://} not in the engine"
@@ -248,7 +264,6 @@ check "no Dockerfile/Containerfile in the tree" test -z "$dockerfiles"
 VERSION="$(cd "$ROOT" && timeout 300 ./mvnw -B -q help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null \
     | tail -n 1)"
 [[ "$VERSION" =~ ^[0-9A-Za-z._-]+$ ]] || die "could not read project.version (got '$VERSION')"
-TAGS+=("$LOCAL_IMAGE:$VERSION")
 PREV_ID="$(docker image inspect -f '{{.Id}}' "$LOCAL_IMAGE:latest" 2>/dev/null || true)"
 # Only the base is overridden: the multi-arch stand-in in the local registry, so the pom's two platforms
 # stay and Jib picks the engine's one, as with the real distroless base.
@@ -256,14 +271,12 @@ mvn "$TMP/dockerBuild.log" "$ROOT" -B package -DskipTests jib:dockerBuild \
     "-Djib.from.image=$BASE_MULTI" -Djib.allowInsecureRegistries=true \
     || die "./mvnw -B package -DskipTests jib:dockerBuild"
 IMAGE_ID="$(docker image inspect -f '{{.Id}}' "$LOCAL_IMAGE:latest" 2>/dev/null)" || die "$LOCAL_IMAGE:latest not in the engine"
-check "jib:dockerBuild made $LOCAL_IMAGE:latest and $LOCAL_IMAGE:$VERSION (same image $IMAGE_ID)" \
-    test "$(docker image inspect -f '{{.Id}}' "$LOCAL_IMAGE:$VERSION" 2>/dev/null)" == "$IMAGE_ID"
+pass "jib:dockerBuild made $LOCAL_IMAGE:latest ($IMAGE_ID)"
 ENGINE_ARCH="$(docker version -f '{{.Server.Arch}}')"
 check "image platform = the engine's (linux/$ENGINE_ARCH)" \
     test "$(docker image inspect -f '{{.Os}}/{{.Architecture}}' "$LOCAL_IMAGE:latest")" == "linux/$ENGINE_ARCH"
-check "target/jib-image.json names the image ID and both tags" \
-    jq -e --arg id "$IMAGE_ID" --arg v "$VERSION" \
-    '.imageId == $id and (.tags | index("latest")) and (.tags | index($v))' "$ROOT/target/jib-image.json"
+check "target/jib-image.json names the image ID and the one tag latest (the pom adds no tags)" \
+    jq -e --arg id "$IMAGE_ID" '.imageId == $id and .tags == ["latest"]' "$ROOT/target/jib-image.json"
 phase_time "jib:dockerBuild" $((SECONDS - t0))
 
 # --- 2. image configuration -----------------------------------------------------------------------------------
@@ -291,6 +304,39 @@ check "image creation time = commit time ($COMMIT_TIME)" test "$(jq -r .Created 
 # JVM flags of the entrypoint (everything between "java" and "-cp"), reused for the memory check.
 mapfile -t JVM_FLAGS < <(jq -r '.Config.Entrypoint as $e | ($e | index("-cp")) as $i | $e[1:$i][]' <<<"$CFG")
 info "entrypoint JVM flags: ${JVM_FLAGS[*]}"
+
+# --- 2b. bare goals after the package ----------------------------------------------------------------------------
+# No lifecycle phase runs, so neither does git-commit-id: the image gets the pom's fixed revision and time, and
+# otherwise the same application as the lifecycle build above (same layers, same version label).
+log "bare goals after ./mvnw package: ./mvnw jib:dockerBuild, ./mvnw jib:buildTar"
+t0=$SECONDS
+BARE_IMAGE="$NAME-bare:$RUN_ID"
+TAGS+=("$BARE_IMAGE")
+mvn "$TMP/bare-dockerBuild.log" "$ROOT" -B jib:dockerBuild "-Djib.to.image=$BARE_IMAGE" \
+    "-Djib.from.image=$BASE_MULTI" -Djib.allowInsecureRegistries=true \
+    || die "./mvnw -B jib:dockerBuild (bare, after a package)"
+check "bare jib:dockerBuild ran no lifecycle plugin (no git-commit-id, no compiler)" \
+    eval '! grep -Eq -- "--- (git-commit-id|compiler|jar):" "$TMP/bare-dockerBuild.log"'
+BARE_CFG="$(docker image inspect "$BARE_IMAGE" | jq '.[0]')"
+check "bare jib:dockerBuild: labels revision=unknown, version=$VERSION, created 1970-01-01T00:00:01Z" \
+    jq -e --arg v "$VERSION" '.Config.Labels["org.opencontainers.image.revision"] == "unknown"
+        and .Config.Labels["org.opencontainers.image.version"] == $v and .Created == "1970-01-01T00:00:01Z"' \
+    <<<"$BARE_CFG"
+check "bare jib:dockerBuild: the same layers as the lifecycle build (the packaged classes and libraries)" \
+    test "$(jq -c .RootFS.Layers <<<"$BARE_CFG")" == "$(docker image inspect "$LOCAL_IMAGE:latest" | jq -c '.[0].RootFS.Layers')"
+BARE_TAR_IMAGE="$NAME-baretar:$RUN_ID"
+mvn "$TMP/bare-buildTar.log" "$ROOT" -B jib:buildTar "-Djib.to.image=$BARE_TAR_IMAGE" \
+    "-Djib.from.image=$BASE_DOCKER" -Djib.from.platforms=linux/amd64 \
+    || die "./mvnw -B jib:buildTar (bare, after a package)"
+if loaded="$(timeout 120 docker load -i "$ROOT/target/jib-image.tar")"; then
+    TAGS+=("$BARE_TAR_IMAGE")
+    check "bare jib:buildTar: docker load gives the bare jib:dockerBuild image" \
+        test "$(docker image inspect -f '{{.Id}}' "$BARE_TAR_IMAGE" 2>/dev/null)" == "$(jq -r .Id <<<"$BARE_CFG")"
+else
+    fail "docker load -i target/jib-image.tar (bare jib:buildTar)"
+fi
+rm -f "$ROOT/target/jib-image.tar"
+phase_time "bare jib:dockerBuild + jib:buildTar" $((SECONDS - t0))
 
 # --- 3. run it, API -------------------------------------------------------------------------------------------
 log "run the container on 127.0.0.1:$PORT"
@@ -450,6 +496,14 @@ info "run 1 (this tree):  $D1"
 COPY="$TMP/tree"
 mkdir -p "$COPY"
 tar -C "$ROOT" --exclude=./target --exclude=node_modules -cf - . | tar -C "$COPY" -xf -
+# A bare goal before any package: Jib stops and says to compile first.
+if (cd "$COPY" && timeout "$MVN_TIMEOUT" ./mvnw -B jib:buildTar "-Djib.from.image=$BASE_DOCKER" \
+    -Djib.from.platforms=linux/amd64) >"$TMP/bare-unbuilt.log" 2>&1; then
+    fail "bare jib:buildTar in a tree that was never built must fail"
+else
+    check "bare jib:buildTar before any package fails and says to compile first" \
+        grep -q 'make sure you have compiled your project' "$TMP/bare-unbuilt.log"
+fi
 publish "$COPY" "r2-$RUN_ID" "$TMP/publish-2.log" || die "publish-image.sh (run 2, in $COPY)"
 D2="$PUBLISHED"
 info "run 2 (fresh copy): $D2"
@@ -547,5 +601,148 @@ else
     fail "code change: 'public final class HealthProbe {' not found in $PROBE_SRC"
 fi
 phase_time "layers + code-only rebuild" $((SECONDS - t0))
+
+# --- 9. pushes: tags and credentials --------------------------------------------------------------------------
+log "the README's push command pushes exactly its tag"
+t0=$SECONDS
+README_REPO=books-ci/readme-push
+README_TAG="r-$RUN_ID"
+# Tags of earlier runs must not count: drop latest and the version from this repository first.
+PUSHED_TAGS+=("$README_REPO:$README_TAG" "$README_REPO:latest" "$README_REPO:$VERSION")
+for t in latest "$VERSION"; do
+    d="$(curl -fsS -m 10 -I -H "Accept: $ML_ACCEPT" "$REGISTRY_HTTP/v2/$README_REPO/manifests/$t" 2>/dev/null \
+        | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *//p')" || true
+    [[ -z "$d" ]] || curl -fsS -m 10 -o /dev/null -X DELETE "$REGISTRY_HTTP/v2/$README_REPO/manifests/$d" || true
+done
+mvn "$TMP/readme-push.log" "$ROOT" -B package -DskipTests jib:build \
+    "-Djib.to.image=$REGISTRY/$README_REPO:$README_TAG" \
+    "-Djib.from.image=$BASE_MULTI" -Djib.allowInsecureRegistries=true \
+    || die "./mvnw -B package -DskipTests jib:build -Djib.to.image=$REGISTRY/$README_REPO:$README_TAG"
+readme_tags="$(curl -fsS -m 10 "$REGISTRY_HTTP/v2/$README_REPO/tags/list" | jq -c '.tags // [] | sort')"
+info "tags of $README_REPO after the push: $readme_tags"
+check "jib:build -Djib.to.image=...:$README_TAG pushed $README_TAG, and neither latest nor $VERSION" \
+    jq -e --arg t "$README_TAG" --arg v "$VERSION" 'index($t) != null and index("latest") == null and index($v) == null' \
+    <<<"$readme_tags"
+if (cd "$ROOT" && env -u GITHUB_WORKFLOW_REF IMAGE="$REGISTRY/$PUSH_REPO" TAGS="x-$RUN_ID,latest" MVNW=false \
+    .github/scripts/publish-image.sh) >"$TMP/publish-latest.log" 2>&1; then
+    fail "publish-image.sh with TAGS holding latest, outside the publish workflow, must refuse"
+else
+    check "publish-image.sh refuses TAGS with latest outside the publish workflow" \
+        grep -q "only the publish workflow" "$TMP/publish-latest.log"
+fi
+
+log "credentials: only those the user configured (docker login), never GITHUB_TOKEN"
+# A second registry with htpasswd auth on 127.0.0.1:$((AUTH_PORT + 1)), and socat in front of it on
+# 127.0.0.1:$AUTH_PORT writing every byte it relays (-v) to $WIRE: what the registry was sent.
+AUTH_PORT="${BOOKS_TEST_AUTH_PORT:-15080}"
+AUTH_UP=$((AUTH_PORT + 1))
+AUTH_REGISTRY="127.0.0.1:$AUTH_PORT"
+AUTH_USER=books-test
+AUTH_PASS="pw-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+SENTINEL_TOKEN="ghp_imagetest$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"   # stands for GITHUB_TOKEN
+SENTINEL_ACTOR=books-test-actor
+WIRE="$TMP/wire.log"
+for p in "$AUTH_PORT" "$AUTH_UP"; do
+    if ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then die "port $p is in use; set BOOKS_TEST_AUTH_PORT"; fi
+done
+mkdir -p "$TMP/auth-registry" "$TMP/docker-none" "$TMP/docker-login"
+htpasswd -Bbn "$AUTH_USER" "$AUTH_PASS" >"$TMP/htpasswd"
+cat >"$TMP/auth-registry.yml" <<YML
+version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $TMP/auth-registry
+http:
+  addr: 127.0.0.1:$AUTH_UP
+auth:
+  htpasswd:
+    realm: books-image-test
+    path: $TMP/htpasswd
+YML
+docker-registry serve "$TMP/auth-registry.yml" >"$TMP/auth-registry.log" 2>&1 &
+PIDS+=("$!")
+socat -v "TCP-LISTEN:$AUTH_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$AUTH_UP" 2>>"$WIRE" &
+PIDS+=("$!")
+wait_until 20 eval '[[ "$(curl -s -o /dev/null -w "%{http_code}" "http://$AUTH_REGISTRY/v2/")" == 401 ]]' \
+    || die "the auth registry on $AUTH_REGISTRY does not answer 401 (see $TMP/auth-registry.log)"
+pass "registry with htpasswd auth on $AUTH_REGISTRY answers 401 without credentials"
+
+# auth_push NAME DOCKER_CONFIG_DIR [MAVEN ARGS...]: bare jib:build of the packaged tree (base scratch, one
+# platform: only the application layers travel) to $AUTH_REGISTRY with GITHUB_TOKEN and GITHUB_ACTOR in the
+# environment; Jib may send credentials over plain HTTP (-DsendCredentialsOverHttp), so whatever it has
+# reaches the wire. Sets PUSH_RC; the relayed bytes are in $WIRE (emptied first).
+auth_push() {
+    local name="$1" config="$2"
+    shift 2
+    : >"$WIRE"
+    PUSH_RC=0
+    info "GITHUB_TOKEN=<sentinel> GITHUB_ACTOR=$SENTINEL_ACTOR DOCKER_CONFIG=$config ./mvnw -B jib:build" \
+        "-Djib.to.image=$AUTH_REGISTRY/books-ci/auth:$name-$RUN_ID $*   (log: $TMP/auth-$name.log)"
+    (cd "$ROOT" && GITHUB_TOKEN="$SENTINEL_TOKEN" GITHUB_ACTOR="$SENTINEL_ACTOR" DOCKER_CONFIG="$config" \
+        timeout "$MVN_TIMEOUT" ./mvnw -B jib:build "-Djib.to.image=$AUTH_REGISTRY/books-ci/auth:$name-$RUN_ID" \
+        -Djib.from.image=scratch -Djib.from.platforms=linux/amd64 \
+        -Djib.allowInsecureRegistries=true -DsendCredentialsOverHttp=true "$@") >"$TMP/auth-$name.log" 2>&1 \
+        || PUSH_RC=$?
+    sleep 1   # socat's children flush when the connections close
+}
+# authorizations: the Authorization header values the registry was sent, decoded when Basic, one a line.
+authorizations() {
+    local v
+    # socat -v writes a CR as the two characters \r
+    sed -n 's/\\r$//; s/^[Aa]uthorization: *//p' "$WIRE" | while read -r scheme v; do
+        if [[ "$scheme" == Basic ]]; then printf 'Basic %s\n' "$(base64 -d <<<"$v" 2>/dev/null)"; else printf '%s %s\n' "$scheme" "$v"; fi
+    done
+}
+# (Here-strings, not pipes into grep -q: with pipefail, grep's early exit would fail the pipeline.)
+leaked() { grep -aqF -- "$SENTINEL_TOKEN" "$WIRE" || grep -qF -- "$SENTINEL_TOKEN" <<<"$(authorizations)"; }
+
+auth_push env-only "$TMP/docker-none"
+info "registry saw $(grep -ac '^[A-Z]* /v2/' "$WIRE") request(s); Authorization headers: $(authorizations | sed 's/:.*/:<hidden>/' | sort | uniq -c | tr '\n' ' ')"
+check "GITHUB_TOKEN set, no docker login: the push fails" test "$PUSH_RC" != 0
+check "... with 401/Unauthorized from the registry" grep -Eq 'Unauthorized|401' "$TMP/auth-env-only.log"
+check "... and the registry was sent no Authorization header at all" eval '[[ -z "$(authorizations)" ]]'
+check "... and never the token" eval '! leaked'
+# The control: the same push with the token as explicit credentials - what the removed ghcr-auth profile
+# configured. The recorder must see it, or the checks above prove nothing.
+auth_push explicit "$TMP/docker-none" "-Djib.to.auth.username=$SENTINEL_ACTOR" "-Djib.to.auth.password=$SENTINEL_TOKEN"
+check "control: explicit credentials (the old ghcr-auth profile) reach the wire, and the recorder sees them" \
+    eval 'grep -qxF -- "Basic $SENTINEL_ACTOR:$SENTINEL_TOKEN" <<<"$(authorizations)"'
+check "control: the registry refuses them (401)" test "$PUSH_RC" != 0
+# What the user configured: docker login to that registry (its own config dir), GITHUB_TOKEN still set.
+if printf '%s' "$AUTH_PASS" | DOCKER_CONFIG="$TMP/docker-login" docker login "$AUTH_REGISTRY" -u "$AUTH_USER" \
+    --password-stdin >"$TMP/docker-login.log" 2>&1; then
+    pass "docker login $AUTH_REGISTRY (config in $TMP/docker-login)"
+    auth_push login "$TMP/docker-login"
+    check "after docker login the push succeeds (GITHUB_TOKEN still set)" test "$PUSH_RC" == 0
+    check "... with the docker login credentials" eval 'grep -qxF -- "Basic $AUTH_USER:$AUTH_PASS" <<<"$(authorizations)"'
+    check "... and never the token" eval '! leaked'
+    check "... and the registry holds the tag" eval 'curl -fsS -m 10 -u "$AUTH_USER:$AUTH_PASS" \
+        "http://$AUTH_REGISTRY/v2/books-ci/auth/tags/list" | jq -e --arg t "login-$RUN_ID" ".tags | index(\$t)"'
+else
+    sed 's/^/      /' "$TMP/docker-login.log"
+    fail "docker login $AUTH_REGISTRY"
+fi
+phase_time "pushes: README tag, latest guard, credentials" $((SECONDS - t0))
+
+# --- 10. release version --------------------------------------------------------------------------------------
+log "release version: VERSION=X publish-image.sh (publish.yml on a vX tag)"
+t0=$SECONDS
+RELEASE=9.8.7
+publish "$COPY" "v-$RUN_ID" "$TMP/publish-release.log" "$RELEASE" || die "VERSION=$RELEASE publish-image.sh"
+for arch in amd64 arm64; do
+    m="$(platform_manifest "$PUSH_REPO" "v-$RUN_ID" "$arch")"
+    cfg="$(reg "$M_ACCEPT" "$PUSH_REPO/manifests/$m" | jq -r .config.digest)"
+    label="$(reg '*/*' "$PUSH_REPO/blobs/$cfg" | jq -r '.config.Labels["org.opencontainers.image.version"]')"
+    check "linux/$arch image of the release build: label version = $RELEASE (got $label)" test "$label" == "$RELEASE"
+done
+# The SBOM step of publish.yml: ./mvnw -B cyclonedx:makeAggregateBom -Drevision=VERSION
+mvn "$TMP/sbom.log" "$COPY" -B cyclonedx:makeAggregateBom "-Drevision=$RELEASE" || die "cyclonedx:makeAggregateBom"
+check "SBOM of the release build names version $RELEASE" \
+    jq -e --arg v "$RELEASE" '.metadata.component.version == $v' "$COPY/target/bom.json"
+phase_time "release version (publish + SBOM)" $((SECONDS - t0))
 
 log "done; cleaning up (books:latest stays)"
