@@ -21,10 +21,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class LogOutput {
     private static final LogOutput SHARED = new LogOutput();
     private static final int BATCH_BYTES = 32 * 1024;
-    /** How long the writer polls after work before it sleeps until woken. */
-    private static final int BUSY_POLLS = 200;
+    /**
+     * While lines keep coming the writer wakes every 20 ms and writes what came meanwhile; after a second without
+     * lines it sleeps until one arrives. Waking every millisecond instead preempted the server's carrier threads
+     * often enough to cost a fifth of the GET throughput on two cores (docs/performance.md).
+     */
+    private static final int BUSY_POLLS = 50;
 
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sleeping = new AtomicBoolean();
@@ -113,7 +117,7 @@ public final class LogOutput {
         }
     }
 
-    /** Polls briefly while lines keep coming (under load), then sleeps until an entry wakes it. */
+    /** Polls while lines keep coming (under load), then sleeps until an entry wakes it. */
     private int sleep(int idle) {
         if (idle < BUSY_POLLS) {
             LockSupport.parkNanos(POLL_NANOS);
