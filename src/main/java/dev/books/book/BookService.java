@@ -142,12 +142,11 @@ public final class BookService implements HttpService {
      */
     private Book changed(long id, EntityTags ifMatch, BookJson.Change change) {
         Integer required = change.expectedVersion();
-        boolean inStatement = ifMatch == null
-                || ifMatch.any()
-                || (ifMatch.singleVersion() != null && (required == null || required.equals(ifMatch.singleVersion())));
-        if (inStatement) {
-            Integer version = required != null ? required : ifMatch == null ? null : ifMatch.singleVersion();
-            Optional<Book> updated = books.update(id, change.fields(), version);
+        Integer tagged = ifMatch == null ? null : ifMatch.singleVersion();
+        boolean oneVersion =
+                ifMatch == null || ifMatch.any() || (tagged != null && (required == null || required.equals(tagged)));
+        if (oneVersion) {
+            Optional<Book> updated = books.update(id, change.fields(), required != null ? required : tagged);
             if (updated.isPresent()) {
                 return updated.get();
             }

@@ -93,15 +93,6 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The DbClient all data access goes through.
-     *
-     * @return client
-     */
-    public DbClient dbClient() {
-        return dbClient;
-    }
-
-    /**
      * The named statements, run on the client's connections.
      *
      * @return statements
