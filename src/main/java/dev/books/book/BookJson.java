@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.books.http.ProblemException;
 import dev.books.json.Json;
@@ -24,6 +25,13 @@ final class BookJson {
     static final int MAX_YEAR = 9999;
 
     private static final String UNKNOWN = "is not a member of a book";
+    // Member names of a written book, encoded once rather than for every book of every page.
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString TITLE = new SerializedString("title");
+    private static final SerializedString AUTHOR = new SerializedString("author");
+    private static final SerializedString YEAR = new SerializedString("year");
+    private static final SerializedString VERSION = new SerializedString("version");
+    private static final SerializedString ISBN = new SerializedString("isbn");
     /** What a valid ISBN is, for error details. */
     static final String ISBN_RULE = "must be an ISBN-13 (978 or 979) or ISBN-10 with a valid check digit";
 
@@ -108,13 +116,19 @@ final class BookJson {
     private static void writeBook(JsonGenerator json, Book book) throws IOException {
         Book.Fields fields = book.fields();
         json.writeStartObject();
-        json.writeNumberField("id", book.id());
-        json.writeStringField("title", fields.title());
-        json.writeStringField("author", fields.author());
-        json.writeNumberField("year", fields.year());
-        json.writeNumberField("version", book.version());
+        json.writeFieldName(ID);
+        json.writeNumber(book.id());
+        json.writeFieldName(TITLE);
+        json.writeString(fields.title());
+        json.writeFieldName(AUTHOR);
+        json.writeString(fields.author());
+        json.writeFieldName(YEAR);
+        json.writeNumber(fields.year());
+        json.writeFieldName(VERSION);
+        json.writeNumber(book.version());
         if (fields.isbn() != null) {
-            json.writeStringField("isbn", fields.isbn());
+            json.writeFieldName(ISBN);
+            json.writeString(fields.isbn());
         }
         json.writeEndObject();
     }

@@ -40,7 +40,7 @@ final class BookRepository {
      * @return the books
      */
     List<Book> list(BookFilter filter, long after, int limit) {
-        return sql.list(filter.statement(), Book::read, filter.parameters(after, limit));
+        return sql.list(filter.statement(), Book::reader, filter.parameters(after, limit));
     }
 
     /**

@@ -70,21 +70,22 @@ public final class Sql {
      *
      * @param <T>       row type
      * @param statement statement name
-     * @param mapper    reads the current row
+     * @param rows      makes the mapper of the result set
      * @param params    parameters, bound in order
      * @return the rows in the order the database returned them
      */
-    public <T> List<T> list(String statement, RowMapper<T> mapper, Object... params) {
+    public <T> List<T> list(String statement, Rows<T> rows, Object... params) {
         return run(statement, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 bind(ps, params);
-                List<T> rows = new ArrayList<>();
+                List<T> result = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
+                    RowMapper<T> mapper = rows.mapper(rs);
                     while (rs.next()) {
-                        rows.add(mapper.map(rs));
+                        result.add(mapper.map(rs));
                     }
                 }
-                return rows;
+                return result;
             }
         });
     }
@@ -205,6 +206,24 @@ public final class Sql {
          * @throws SQLException when a column cannot be read
          */
         T map(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Makes the row mapper of one result set, so that a mapper can find its columns by name once per result set
+     * rather than once per row.
+     *
+     * @param <T> row type
+     */
+    @FunctionalInterface
+    public interface Rows<T> {
+        /**
+         * Makes the mapper.
+         *
+         * @param rs result set, before its first row
+         * @return mapper of its rows
+         * @throws SQLException when a column is missing
+         */
+        RowMapper<T> mapper(ResultSet rs) throws SQLException;
     }
 
     /**
