@@ -2,8 +2,6 @@ package dev.books;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -65,27 +63,21 @@ public final class Main {
                     .format(LogFormat.of(
                             config.get("books.log.format").asString().orElse("text")));
             LogConfig.configureRuntime();
-            database = Database.open(databaseConfig(config), config.get("db.statements"));
+            database = Database.start(databaseConfig(config), config.get("db.statements"));
         } catch (IllegalStateException e) {
-            // Configuration errors (unreadable password file): one clear line, exit non-zero.
+            // Configuration errors (unreadable password file, broken migration): one clear line, exit non-zero.
             LOGGER.log(Level.ERROR, "Cannot start: " + e.getMessage());
             exit();
             return;
         }
-        // The first migration runs while the routing is set up: each is mostly class loading, on its own core.
-        CompletableFuture<Void> migration = CompletableFuture.runAsync(
-                database::migrate,
-                runnable -> Thread.ofPlatform().name("books-start-migration").start(runnable));
         AtomicBoolean stopping = new AtomicBoolean();
         // The server stops from our shutdown handler (below), to order the steps: not-ready, drain, close the pool.
         WebServerConfig.Builder builder =
                 WebServer.builder().config(config.get("server")).shutdownHook(false);
         try {
             setup(builder, config, database, stopping);
-            awaitFirstMigration(migration);
         } catch (IllegalStateException e) {
-            // Unusable write protection settings (unreadable tokens file, JWT without issuer) or a broken
-            // migration: say so and stop.
+            // Unusable write protection settings (unreadable tokens file, JWT without issuer): say so and stop.
             LOGGER.log(Level.ERROR, "Cannot start: " + e.getMessage());
             database.close();
             exit();
@@ -177,18 +169,6 @@ public final class Main {
         return new IdempotentCreation(
                 database.sql(),
                 config.get("books.idempotency-ttl").as(Duration.class).orElse(Duration.ofHours(24)));
-    }
-
-    /** Waits for the first migration attempt; a broken migration stops the start (an outage does not). */
-    private static void awaitFirstMigration(CompletableFuture<Void> migration) {
-        try {
-            migration.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IllegalStateException broken) {
-                throw broken;
-            }
-            throw e;
-        }
     }
 
     private static void exit() {

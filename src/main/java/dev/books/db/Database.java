@@ -55,20 +55,6 @@ public final class Database implements AutoCloseable {
      * @return the database
      */
     public static Database start(DatabaseConfig config, Config statements) {
-        Database database = open(config, statements);
-        database.migrate();
-        return database;
-    }
-
-    /**
-     * Opens the pool, without touching the schema yet: {@link #migrate()} does that, so that a caller can set up
-     * other things while the first migration runs.
-     *
-     * @param config     database settings
-     * @param statements the named SQL statements ({@code db.statements})
-     * @return the database, not migrated
-     */
-    public static Database open(DatabaseConfig config, Config statements) {
         if (config.embedded()) {
             LOGGER.log(
                     Level.WARNING,
@@ -99,19 +85,11 @@ public final class Database implements AutoCloseable {
                 .connectionPool(pool)
                 .statements(DbStatements.create(statements))
                 .build();
-        return new Database(config, dataSource, dbClient, new Sql(dbClient, texts(statements)));
-    }
-
-    /**
-     * Migrates the schema: fails fast on a broken migration; keeps retrying in the background while the database
-     * is unreachable (readiness stays DOWN meanwhile).
-     *
-     * @throws IllegalStateException when a migration is broken
-     */
-    public void migrate() {
-        if (!tryMigrate()) {
-            Thread.ofVirtual().name("books-migrations").start(this::retryMigrations);
+        Database database = new Database(config, dataSource, dbClient, new Sql(dbClient, texts(statements)));
+        if (!database.tryMigrate()) {
+            Thread.ofVirtual().name("books-migrations").start(database::retryMigrations);
         }
+        return database;
     }
 
     /**
