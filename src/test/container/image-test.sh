@@ -156,13 +156,24 @@ ensure_tools() {
 
 # mvn LOG DIR ARGS...: ./mvnw in DIR, output to LOG; on failure show its tail.
 mvn() {
-    local logf="$1" dir="$2"
+    local logf="$1" dir="$2" attempt
     shift 2
     info "(cd $dir && ./mvnw $*)   log: $logf"
-    if ! (cd "$dir" && timeout "$MVN_TIMEOUT" ./mvnw "$@") >"$logf" 2>&1; then
-        tail -n 40 "$logf" | grep -v '^WARNING' || true
-        return 1
-    fi
+    for attempt in 1 2; do
+        if (cd "$dir" && timeout "$MVN_TIMEOUT" ./mvnw "$@") >"$logf" 2>&1; then
+            return 0
+        fi
+        # A connection to the local registry dropped while Jib read the base image (seen once in a CI run:
+        # "I/O error for image [localhost:5000/books-test/jre]: Socket closed") is this machine, not the build:
+        # one more try, said in the output. Any other failure counts at once.
+        if ((attempt == 1)) && grep -q '^\[ERROR\] I/O error for image' "$logf"; then
+            info "Jib lost its connection, trying once more: $(grep -m1 -A2 'I/O error for image' "$logf" | tr -s '\n ' ' ')"
+            continue
+        fi
+        break
+    done
+    tail -n 40 "$logf" | grep -v '^WARNING' || true
+    return 1
 }
 
 # publish DIR TAG LOG [VERSION]: .github/scripts/publish-image.sh of DIR (the publish workflow's command)
