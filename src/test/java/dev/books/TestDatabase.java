@@ -73,6 +73,7 @@ public final class TestDatabase implements AutoCloseable {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(30),
+                Duration.ofSeconds(30),
                 sampleData);
     }
 
@@ -95,6 +96,7 @@ public final class TestDatabase implements AutoCloseable {
                 direct.connectionTimeout(),
                 direct.validationTimeout(),
                 direct.maxLifetime(),
+                direct.statementTimeout(),
                 true);
     }
 
@@ -117,7 +119,17 @@ public final class TestDatabase implements AutoCloseable {
      * @return the started database, closed by {@link #close()}
      */
     public Database start() {
-        database = Database.start(config(true), Config.create().get("db.statements"));
+        return start(config(true));
+    }
+
+    /**
+     * Starts the service's database layer on this database with settings of the test's own.
+     *
+     * @param settings settings, normally from {@link #config(boolean)} with a change
+     * @return the started database, closed by {@link #close()}
+     */
+    public Database start(DatabaseConfig settings) {
+        database = Database.start(settings, Config.create().get("db.statements"));
         if (!database.awaitMigrated(Duration.ofSeconds(60))) {
             throw new IllegalStateException("Test database was not migrated within 60 s: " + url);
         }

@@ -30,18 +30,23 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Database.class.getName());
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
+    /** The pool's own wait for a connection (HikariCP's minimum); the rest of the time-out is spent in the gate. */
+    private static final Duration POOL_WAIT = Duration.ofMillis(250);
 
     private final DatabaseConfig config;
     private final HikariDataSource dataSource;
+    private final ConnectionGate gate;
     private final DbClient dbClient;
     private final Sql sql;
     private volatile boolean migrated;
     private volatile boolean closed;
     private volatile String notReadyReason = "migrations have not run yet";
 
-    private Database(DatabaseConfig config, HikariDataSource dataSource, DbClient dbClient, Sql sql) {
+    private Database(
+            DatabaseConfig config, HikariDataSource dataSource, ConnectionGate gate, DbClient dbClient, Sql sql) {
         this.config = config;
         this.dataSource = dataSource;
+        this.gate = gate;
         this.dbClient = dbClient;
         this.sql = sql;
     }
@@ -85,7 +90,15 @@ public final class Database implements AutoCloseable {
                 .connectionPool(pool)
                 .statements(DbStatements.create(statements))
                 .build();
-        Database database = new Database(config, dataSource, dbClient, new Sql(dbClient, texts(statements)));
+        // The wait for a connection happens in the gate; the pool's own short wait is only for connections
+        // being replaced, and the two together stay within the configured connection time-out.
+        ConnectionGate gate = new ConnectionGate(
+                        config.maxPoolSize(),
+                        max(config.connectionTimeout().minus(POOL_WAIT), Duration.ZERO),
+                        config.statementTimeout())
+                .start();
+        Database database =
+                new Database(config, dataSource, gate, dbClient, new Sql(dbClient, gate, texts(statements)));
         if (!database.tryMigrate()) {
             Thread.ofVirtual().name("books-migrations").start(database::retryMigrations);
         }
@@ -176,7 +189,9 @@ public final class Database implements AutoCloseable {
                     .build();
         }
         long started = System.nanoTime();
-        try (Connection connection = dataSource.getConnection()) {
+        try (ConnectionGate.Admission admission = gate.enter();
+                Connection connection = dataSource.getConnection()) {
+            admission.watch(connection);
             boolean valid = connection.isValid(timeoutSeconds(config.validationTimeout()));
             return HealthCheckResponse.builder()
                     .status(valid)
@@ -196,6 +211,7 @@ public final class Database implements AutoCloseable {
         closed = true;
         dbClient.close();
         dataSource.close();
+        gate.close();
     }
 
     private boolean tryMigrate() {
@@ -275,18 +291,22 @@ public final class Database implements AutoCloseable {
         // which HikariCP applies only to connections above minimumIdle).
         hikari.setMaximumPoolSize(config.maxPoolSize());
         hikari.setMinimumIdle(config.maxPoolSize());
-        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        hikari.setConnectionTimeout(POOL_WAIT.toMillis());
         hikari.setValidationTimeout(config.validationTimeout().toMillis());
         hikari.setMaxLifetime(config.maxLifetime().toMillis());
         // Start without a database; requests and readiness report the outage instead of the process dying.
         hikari.setInitializationFailTimeout(-1);
         if (config.postgres()) {
-            // Bounded waits on a dead network; the URL may override these.
+            // A bounded connection attempt on a dead network; the URL may override it. A statement's time is
+            // bounded by the gate (db.statement-timeout), not by a socket time-out on every read.
             hikari.addDataSourceProperty("connectTimeout", "5");
-            hikari.addDataSourceProperty("socketTimeout", "30");
             hikari.addDataSourceProperty("ApplicationName", "books");
         }
         return hikari;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static int timeoutSeconds(Duration timeout) {

@@ -16,9 +16,10 @@ import io.helidon.config.Config;
  * @param password          password, may be empty; never logged
  * @param embedded          whether this is the zero-setup in-memory H2 database
  * @param maxPoolSize       maximum number of pooled connections
- * @param connectionTimeout how long a request waits for a pooled connection
+ * @param connectionTimeout how long a request waits for a pooled connection, in all
  * @param validationTimeout how long a health check may take
  * @param maxLifetime       maximum lifetime of a pooled connection
+ * @param statementTimeout  how long one request may hold a connection before the connection is aborted
  * @param sampleData        whether a fresh database gets the two sample books
  */
 public record DatabaseConfig(
@@ -30,6 +31,7 @@ public record DatabaseConfig(
         Duration connectionTimeout,
         Duration validationTimeout,
         Duration maxLifetime,
+        Duration statementTimeout,
         boolean sampleData) {
 
     /** URL of the zero-setup database: in memory, PostgreSQL dialect, kept until the JVM exits. */
@@ -57,6 +59,7 @@ public record DatabaseConfig(
                 pool.get("connection-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
                 pool.get("validation-timeout").as(Duration.class).orElse(Duration.ofSeconds(1)),
                 pool.get("max-lifetime").as(Duration.class).orElse(Duration.ofMinutes(30)),
+                db.get("statement-timeout").as(Duration.class).orElse(Duration.ofSeconds(30)),
                 sampleData);
     }
 

@@ -26,6 +26,7 @@ import io.helidon.dbclient.DbClientException;
  */
 public final class Sql {
     private final DbClient db;
+    private final ConnectionGate gate;
     private final Map<String, String> statements;
     private final Connection transaction;
 
@@ -33,14 +34,16 @@ public final class Sql {
      * Creates the runner.
      *
      * @param db         client that hands out pooled connections
+     * @param gate       admission to the pool: every call waits its turn here before it takes a connection
      * @param statements statement name to SQL text
      */
-    public Sql(DbClient db, Map<String, String> statements) {
-        this(db, Map.copyOf(statements), null);
+    public Sql(DbClient db, ConnectionGate gate, Map<String, String> statements) {
+        this(db, gate, Map.copyOf(statements), null);
     }
 
-    private Sql(DbClient db, Map<String, String> statements, Connection transaction) {
+    private Sql(DbClient db, ConnectionGate gate, Map<String, String> statements, Connection transaction) {
         this.db = db;
+        this.gate = gate;
         this.statements = statements;
         this.transaction = transaction;
     }
@@ -143,11 +146,13 @@ public final class Sql {
         if (transaction != null) {
             return work.run(this);
         }
-        try (Connection connection = db.unwrap(Connection.class)) {
+        try (ConnectionGate.Admission admission = gate.enter();
+                Connection connection = db.unwrap(Connection.class)) {
+            admission.watch(connection);
             connection.setAutoCommit(false);
             T result;
             try {
-                result = work.run(new Sql(db, statements, connection));
+                result = work.run(new Sql(db, gate, statements, connection));
             } catch (RuntimeException e) {
                 rollbackQuietly(connection, e);
                 throw e;
@@ -168,7 +173,9 @@ public final class Sql {
             if (transaction != null) {
                 return work.run(transaction, sql);
             }
-            try (Connection connection = db.unwrap(Connection.class)) {
+            try (ConnectionGate.Admission admission = gate.enter();
+                    Connection connection = db.unwrap(Connection.class)) {
+                admission.watch(connection);
                 return work.run(connection, sql);
             }
         } catch (SQLException e) {

@@ -38,7 +38,7 @@ class BookRequestRulesTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        Sql noStatements = new Sql(null, Map.of());
+        Sql noStatements = new Sql(null, null, Map.of());
         routing.register(
                 "/books",
                 new BookService(

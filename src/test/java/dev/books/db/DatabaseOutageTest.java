@@ -1,11 +1,15 @@
 package dev.books.db;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 import dev.books.Api;
 import dev.books.Api.Response;
 import dev.books.PostgresTest;
+import dev.books.TestDatabase;
+import dev.books.TestServer;
 import dev.books.TestService;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +79,45 @@ class DatabaseOutageTest {
             Response after = api.get("/books");
             assertThat(after.status(), is(200));
             assertThat(after.json().get("1").get("title").asText(), is("1984"));
+        }
+    }
+
+    @Test
+    void statementHeldLongerThanTheStatementTimeoutIsAbortedAndAnswered503() throws Exception {
+        TestDatabase testDatabase = TestDatabase.postgres();
+        DatabaseConfig direct = testDatabase.config(true);
+        DatabaseConfig config = new DatabaseConfig(
+                direct.url(),
+                direct.username(),
+                direct.password(),
+                false,
+                direct.maxPoolSize(),
+                direct.connectionTimeout(),
+                direct.validationTimeout(),
+                direct.maxLifetime(),
+                Duration.ofSeconds(1),
+                true);
+        Database database = testDatabase.start(config);
+        try (TestService service = new TestService(testDatabase, null, database, TestServer.start(database));
+                Connection locker = testDatabase.connect()) {
+            Api api = service.api();
+            // Another client holds a lock that stops even reads of the table, so the service's SELECT waits on the
+            // database like a statement whose answer never comes.
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("LOCK TABLE books IN ACCESS EXCLUSIVE MODE");
+            }
+
+            Response stuck = api.get("/books/1");
+
+            assertThat(stuck.body(), stuck.status(), is(503));
+            assertThat(stuck.mediaType(), is("application/problem+json"));
+            assertThat(stuck.header("Retry-After").orElseThrow(), is("2"));
+            locker.rollback();
+            // The aborted connection is replaced by the pool; the service answers again without a restart.
+            Response after = eventually(() -> api.get("/books/1"), r -> r.status() == 200);
+            assertThat(after.json().get("title").asText(), is("1984"));
+            assertThat(api.put("/books/1", "{\"year\":1950}").status(), is(200));
         }
     }
 
