@@ -131,7 +131,7 @@ public final class Main {
                 database.sql(), idempotentCreation(config, database), BookSettings.create(books), database::migrated);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         WriteProtection writeProtection = WriteProtection.create(books.get("auth"), registry);
-        PoolMetrics.register(registry, database.dataSource());
+        PoolMetrics.register(registry, database);
         HealthObserver health = HealthObserver.builder()
                 .details(true)
                 .useSystemServices(false)

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ConnectionGate implements AutoCloseable {
     private static final Logger LOGGER = System.getLogger(ConnectionGate.class.getName());
     /** How often the watchdog looks; a waiter is turned away at most this late. */
-    static final Duration TICK = Duration.ofMillis(50);
+    private static final Duration TICK = Duration.ofMillis(50);
 
     private final long maxWaitNanos;
     private final long holdLimitNanos;
@@ -92,9 +92,15 @@ public final class ConnectionGate implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        // Untimed: the watchdog or a leaving request wakes us. Interrupts do not end the wait, the watchdog does.
+        // Untimed: the watchdog or a leaving request wakes us. An interrupt does not end the wait (the watchdog
+        // bounds it); it is kept for the statement that follows, so that one fails instead of this loop spinning.
+        boolean interrupted = false;
         while (waiter.state == Waiter.WAITING) {
             LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (waiter.state == Waiter.EXPIRED) {
             throw new SQLTransientConnectionException(
@@ -106,10 +112,10 @@ public final class ConnectionGate implements AutoCloseable {
     }
 
     /**
-     * One round of the watchdog: turns away the waiters whose time is up and aborts connections held too long.
-     * Runs every {@link #TICK}; package-private for tests.
+     * One round of the watchdog, every {@link #TICK}: turns away the waiters whose time is up and aborts
+     * connections held too long.
      */
-    void check() {
+    private void check() {
         long now = System.nanoTime();
         lock.lock();
         try {
@@ -141,10 +147,20 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
+    /** Stops the watchdog and turns away everyone still waiting, so no request waits for a closed pool. */
     @Override
     public void close() {
         if (watchdog != null) {
             watchdog.shutdownNow();
+        }
+        lock.lock();
+        try {
+            Waiter waiter;
+            while ((waiter = waiters.pollFirst()) != null) {
+                waiter.wake(Waiter.EXPIRED);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -124,6 +124,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * How many requests wait for a database connection now: in the gate, and in the pool while connections are
+     * being replaced.
+     *
+     * @return waiting requests
+     */
+    public int waitingForConnection() {
+        return gate.waiting() + dataSource.getHikariPoolMXBean().getThreadsAwaitingConnection();
+    }
+
+    /**
      * Whether the schema is migrated and the service can use the database.
      *
      * @return {@code true} once migrations have succeeded

@@ -15,14 +15,15 @@ public final class PoolMetrics {
     /**
      * Registers the gauges.
      *
-     * @param registry   meter registry
-     * @param dataSource the pool
+     * @param registry meter registry
+     * @param database the database, its pool and the gate in front of it
      */
-    public static void register(MeterRegistry registry, HikariDataSource dataSource) {
+    public static void register(MeterRegistry registry, Database database) {
+        HikariDataSource dataSource = database.dataSource();
         HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
         gauge(registry, "db.pool.active", "Connections in use", pool::getActiveConnections);
         gauge(registry, "db.pool.idle", "Idle connections", pool::getIdleConnections);
-        gauge(registry, "db.pool.pending", "Requests waiting for a connection", pool::getThreadsAwaitingConnection);
+        gauge(registry, "db.pool.pending", "Requests waiting for a connection", database::waitingForConnection);
         gauge(registry, "db.pool.total", "Open connections", pool::getTotalConnections);
         gauge(registry, "db.pool.max", "Maximum pool size", dataSource::getMaximumPoolSize);
     }

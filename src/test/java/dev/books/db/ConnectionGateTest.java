@@ -113,6 +113,47 @@ class ConnectionGateTest {
         }
     }
 
+    @Test
+    void closingTheGateTurnsAwayEveryoneStillWaiting() throws Exception {
+        ConnectionGate gate = new ConnectionGate(1, LONG, LONG);
+        ConnectionGate.Admission holder = gate.enter();
+        CompletableFuture<ConnectionGate.Admission> waiter = enterLater(gate);
+        await(() -> gate.waiting() == 1);
+
+        gate.close();
+
+        ExecutionException failed =
+                assertThrows(ExecutionException.class, () -> waiter.get(HANG_BOUND_SECONDS, TimeUnit.SECONDS));
+        assertThat(failed.getCause(), instanceOf(SQLTransientConnectionException.class));
+        holder.close();
+    }
+
+    @Test
+    void anInterruptDoesNotEndTheWaitButStaysSetForWhatFollows() throws Exception {
+        try (ConnectionGate gate = new ConnectionGate(1, LONG, LONG)) {
+            ConnectionGate.Admission holder = gate.enter();
+            CompletableFuture<Boolean> interruptedAfterwards = new CompletableFuture<>();
+            Thread waiter = Thread.startVirtualThread(() -> {
+                try {
+                    ConnectionGate.Admission admission = gate.enter();
+                    interruptedAfterwards.complete(Thread.currentThread().isInterrupted());
+                    admission.close();
+                } catch (SQLTransientConnectionException e) {
+                    interruptedAfterwards.completeExceptionally(e);
+                }
+            });
+            await(() -> gate.waiting() == 1);
+
+            waiter.interrupt();
+            Thread.sleep(50);
+            assertThat(gate.waiting(), is(1));
+            assertThat(interruptedAfterwards.isDone(), is(false));
+            holder.close();
+
+            assertThat(interruptedAfterwards.get(HANG_BOUND_SECONDS, TimeUnit.SECONDS), is(true));
+        }
+    }
+
     private static CompletableFuture<ConnectionGate.Admission> enterLater(ConnectionGate gate) {
         CompletableFuture<ConnectionGate.Admission> entered = new CompletableFuture<>();
         Thread.startVirtualThread(() -> {
