@@ -19,6 +19,9 @@ import io.helidon.config.Config;
  * PostgreSQL server named by {@code BOOKS_TEST_PG_URL} and dropped again on {@link #close()}.
  */
 public final class TestDatabase implements AutoCloseable {
+    /** The service's default {@code db.statement-timeout}. */
+    private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Pattern PG_URL = Pattern.compile("(jdbc:postgresql://[^/?]+/)([^?]*)(\\?.*)?");
 
     private final String url;
@@ -64,8 +67,33 @@ public final class TestDatabase implements AutoCloseable {
      * @return settings
      */
     public DatabaseConfig config(boolean sampleData) {
+        return config(url, sampleData, STATEMENT_TIMEOUT);
+    }
+
+    /**
+     * Settings pointing at this database, with a statement time-out of the test's choice.
+     *
+     * @param statementTimeout {@code db.statement-timeout}
+     * @return settings, with the sample books
+     */
+    public DatabaseConfig configWithStatementTimeout(Duration statementTimeout) {
+        return config(url, true, statementTimeout);
+    }
+
+    /**
+     * Settings reaching this database through another port on 127.0.0.1 (a {@link TcpProxy}).
+     *
+     * @param port the proxy's port
+     * @return settings, with the sample books
+     */
+    public DatabaseConfig configThrough(int port) {
+        String proxied = url.replaceFirst("^jdbc:postgresql://[^/]+/", "jdbc:postgresql://127.0.0.1:" + port + "/");
+        return config(proxied, true, STATEMENT_TIMEOUT);
+    }
+
+    private DatabaseConfig config(String jdbcUrl, boolean sampleData, Duration statementTimeout) {
         return new DatabaseConfig(
-                url,
+                jdbcUrl,
                 username,
                 password,
                 false,
@@ -73,31 +101,8 @@ public final class TestDatabase implements AutoCloseable {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(30),
-                Duration.ofSeconds(30),
+                statementTimeout,
                 sampleData);
-    }
-
-    /**
-     * Settings reaching this database through another port on 127.0.0.1 (a {@link TcpProxy}).
-     *
-     * @param port local port forwarding to the database server
-     * @return settings with sample data
-     */
-    public DatabaseConfig configThrough(int port) {
-        DatabaseConfig direct = config(true);
-        String proxied =
-                direct.url().replaceFirst("^jdbc:postgresql://[^/]+/", "jdbc:postgresql://127.0.0.1:" + port + "/");
-        return new DatabaseConfig(
-                proxied,
-                direct.username(),
-                direct.password(),
-                false,
-                direct.maxPoolSize(),
-                direct.connectionTimeout(),
-                direct.validationTimeout(),
-                direct.maxLifetime(),
-                direct.statementTimeout(),
-                true);
     }
 
     /**

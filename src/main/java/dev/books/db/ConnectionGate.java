@@ -73,13 +73,33 @@ public final class ConnectionGate implements AutoCloseable {
     }
 
     /**
-     * Waits for admission, in arrival order.
+     * Waits for admission, in arrival order, then takes a connection from the pool.
      *
-     * @return the admission; close it after the connection has gone back to the pool
-     * @throws SQLTransientConnectionException when no admission came within the maximum wait: the database is
-     *                                         overloaded or unreachable (the service answers 503)
+     * @param pool where the connection comes from
+     * @return the admission with its connection, watched by the hold limit; closing it closes the connection
+     *         (back to the pool) and then lets the next request in
+     * @throws SQLException when no admission came within the maximum wait (a
+     *                      {@link SQLTransientConnectionException}: the database is overloaded or unreachable, the
+     *                      service answers 503), or the pool has no connection
      */
-    public Admission enter() throws SQLTransientConnectionException {
+    public Admission connect(ConnectionSource pool) throws SQLException {
+        Admission admission = enter();
+        try {
+            admission.use(pool.open());
+            return admission;
+        } catch (SQLException | RuntimeException e) {
+            admission.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Waits for admission, in arrival order, without taking a connection. Package-private for tests.
+     *
+     * @return the admission; closing it lets the next request in
+     * @throws SQLTransientConnectionException when no admission came within the maximum wait
+     */
+    Admission enter() throws SQLTransientConnectionException {
         Waiter waiter;
         lock.lock();
         try {
@@ -206,28 +226,46 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /** The right to use one connection; closing it lets the next request in. */
+    /** Where a connection comes from once a request is admitted: the pool. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+        /**
+         * Takes a connection.
+         *
+         * @return the connection
+         * @throws SQLException when there is none
+         */
+        Connection open() throws SQLException;
+    }
+
+    /** The right to use one connection, and that connection; closing it lets the next request in. */
     public final class Admission implements AutoCloseable {
         private volatile Connection connection;
         private volatile long since;
+        private volatile boolean watched;
         private boolean closed;
 
         private Admission() {}
 
         /**
-         * Names the connection this admission uses, from now on bounded by the hold limit.
+         * The pooled connection of this admission.
          *
-         * @param connection the pooled connection
+         * @return the connection
          */
-        public void watch(Connection connection) {
-            this.since = System.nanoTime();
-            this.connection = connection;
+        public Connection connection() {
+            return connection;
+        }
+
+        private void use(Connection pooled) {
+            since = System.nanoTime();
+            connection = pooled;
+            watched = true;
         }
 
         private void abortIfHeldSince(long limit) {
             Connection held = connection;
-            if (held != null && since - limit < 0) {
-                connection = null;
+            if (watched && since - limit < 0) {
+                watched = false;
                 LOGGER.log(
                         Level.WARNING,
                         "A statement held its database connection longer than " + Duration.ofNanos(holdLimitNanos)
@@ -240,11 +278,24 @@ public final class ConnectionGate implements AutoCloseable {
             }
         }
 
+        /**
+         * Closes the connection (back to the pool), then lets the next request in: in this order, so that the
+         * next one finds it free.
+         *
+         * @throws SQLException when closing the connection fails; the next request is let in all the same
+         */
         @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                connection = null;
+        public void close() throws SQLException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            watched = false;
+            try {
+                if (connection != null) {
+                    connection.close();
+                }
+            } finally {
                 leave(this);
             }
         }

@@ -199,9 +199,8 @@ public final class Database implements AutoCloseable {
                     .build();
         }
         long started = System.nanoTime();
-        try (ConnectionGate.Admission admission = gate.enter();
-                Connection connection = dataSource.getConnection()) {
-            admission.watch(connection);
+        try (ConnectionGate.Admission admission = gate.connect(dataSource::getConnection)) {
+            Connection connection = admission.connection();
             boolean valid = connection.isValid(timeoutSeconds(config.validationTimeout()));
             return HealthCheckResponse.builder()
                     .status(valid)

@@ -146,9 +146,8 @@ public final class Sql {
         if (transaction != null) {
             return work.run(this);
         }
-        try (ConnectionGate.Admission admission = gate.enter();
-                Connection connection = db.unwrap(Connection.class)) {
-            admission.watch(connection);
+        try (ConnectionGate.Admission admission = gate.connect(this::pooledConnection)) {
+            Connection connection = admission.connection();
             connection.setAutoCommit(false);
             T result;
             try {
@@ -173,14 +172,16 @@ public final class Sql {
             if (transaction != null) {
                 return work.run(transaction, sql);
             }
-            try (ConnectionGate.Admission admission = gate.enter();
-                    Connection connection = db.unwrap(Connection.class)) {
-                admission.watch(connection);
-                return work.run(connection, sql);
+            try (ConnectionGate.Admission admission = gate.connect(this::pooledConnection)) {
+                return work.run(admission.connection(), sql);
             }
         } catch (SQLException e) {
             throw new DbClientException("Statement " + statement + " failed", e);
         }
+    }
+
+    private Connection pooledConnection() {
+        return db.unwrap(Connection.class);
     }
 
     private static void bind(PreparedStatement ps, Object[] params) throws SQLException {

@@ -1,5 +1,8 @@
 package dev.books.db;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +62,7 @@ class ConnectionGateTest {
                                 ConnectionGate.Admission admission = gate.enter();
                                 admitted.add(name);
                                 admission.close();
-                            } catch (SQLTransientConnectionException e) {
+                            } catch (SQLException e) {
                                 throw new IllegalStateException(e);
                             }
                         },
@@ -114,6 +117,40 @@ class ConnectionGateTest {
     }
 
     @Test
+    void connectHandsOutAConnectionAndClosingReturnsItBeforeLettingTheNextIn() throws Exception {
+        try (ConnectionGate gate = new ConnectionGate(1, LONG, LONG)) {
+            ConnectionGate.Admission first = gate.connect(() -> DriverManager.getConnection("jdbc:h2:mem:gate"));
+            Connection connection = first.connection();
+            CompletableFuture<ConnectionGate.Admission> second = enterLater(gate);
+            await(() -> gate.waiting() == 1);
+            assertThat(connection.isClosed(), is(false));
+
+            first.close();
+
+            assertThat(connection.isClosed(), is(true));
+            second.get(HANG_BOUND_SECONDS, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @Test
+    void aPoolWithoutAConnectionGivesItsErrorAndTheTurnBack() throws Exception {
+        try (ConnectionGate gate = new ConnectionGate(1, LONG, LONG)) {
+            SQLException noConnection = new SQLTransientConnectionException("pool empty");
+
+            SQLException failed = assertThrows(
+                    SQLException.class,
+                    () -> gate.connect(() -> {
+                        throw noConnection;
+                    }));
+
+            assertThat(failed, is(noConnection));
+            // The one permit is free again: the next request is admitted at once, with nobody waiting.
+            gate.enter().close();
+            assertThat(gate.waiting(), is(0));
+        }
+    }
+
+    @Test
     void closingTheGateTurnsAwayEveryoneStillWaiting() throws Exception {
         ConnectionGate gate = new ConnectionGate(1, LONG, LONG);
         ConnectionGate.Admission holder = gate.enter();
@@ -138,7 +175,7 @@ class ConnectionGateTest {
                     ConnectionGate.Admission admission = gate.enter();
                     interruptedAfterwards.complete(Thread.currentThread().isInterrupted());
                     admission.close();
-                } catch (SQLTransientConnectionException e) {
+                } catch (SQLException e) {
                     interruptedAfterwards.completeExceptionally(e);
                 }
             });

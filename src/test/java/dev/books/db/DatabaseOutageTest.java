@@ -85,19 +85,7 @@ class DatabaseOutageTest {
     @Test
     void statementHeldLongerThanTheStatementTimeoutIsAbortedAndAnswered503() throws Exception {
         TestDatabase testDatabase = TestDatabase.postgres();
-        DatabaseConfig direct = testDatabase.config(true);
-        DatabaseConfig config = new DatabaseConfig(
-                direct.url(),
-                direct.username(),
-                direct.password(),
-                false,
-                direct.maxPoolSize(),
-                direct.connectionTimeout(),
-                direct.validationTimeout(),
-                direct.maxLifetime(),
-                Duration.ofSeconds(1),
-                true);
-        Database database = testDatabase.start(config);
+        Database database = testDatabase.start(testDatabase.configWithStatementTimeout(Duration.ofSeconds(1)));
         try (TestService service = new TestService(testDatabase, null, database, TestServer.start(database));
                 Connection locker = testDatabase.connect()) {
             Api api = service.api();
