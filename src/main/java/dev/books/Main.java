@@ -2,6 +2,8 @@ package dev.books;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -56,6 +58,8 @@ public final class Main {
      */
     public static void main(String[] args) {
         Config config = Config.create();
+        // Helidon's own services (metrics) use this configuration rather than load it a second time.
+        Services.set(Config.class, config);
         Database database;
         try {
             // The log format first, so that even the logging set-up's own line is in it.
@@ -63,35 +67,42 @@ public final class Main {
                     .format(LogFormat.of(
                             config.get("books.log.format").asString().orElse("text")));
             LogConfig.configureRuntime();
-            database = Database.start(databaseConfig(config), config.get("db.statements"));
+            // Helidon's metrics registry (its service registry, Micrometer) takes a good part of start-up to
+            // create: create it on the other core while this thread opens the pool. setup() gets the same one.
+            Thread.ofPlatform().name("books-metrics-start").daemon().start(Main::startMetrics);
+            database = Database.open(databaseConfig(config), config.get("db.statements"));
         } catch (IllegalStateException e) {
-            // Configuration errors (unreadable password file, broken migration): one clear line, exit non-zero.
-            LOGGER.log(Level.ERROR, "Cannot start: " + e.getMessage());
-            exit();
+            // Configuration errors (unreadable password file): one clear line, exit non-zero.
+            cannotStart(e.getMessage(), null);
             return;
         }
+        // Migrations run while the server is being built; the listener opens only after their first attempt.
+        CompletableFuture<Void> migrations = database.migrate();
         AtomicBoolean stopping = new AtomicBoolean();
         // The server stops from our shutdown handler (below), to order the steps: not-ready, drain, close the pool.
         WebServerConfig.Builder builder =
                 WebServer.builder().config(config.get("server")).shutdownHook(false);
+        WebServer server;
         try {
             setup(builder, config, database, stopping);
+            server = builder.build();
+            migrations.join();
         } catch (IllegalStateException e) {
             // Unusable write protection settings (unreadable tokens file, JWT without issuer): say so and stop.
-            LOGGER.log(Level.ERROR, "Cannot start: " + e.getMessage());
-            database.close();
-            exit();
+            cannotStart(e.getMessage(), database);
+            return;
+        } catch (CompletionException e) {
+            // A broken migration.
+            cannotStart(e.getCause().getMessage(), database);
             return;
         }
-        WebServer server = builder.build().start();
+        server.start();
         if (!server.isRunning()) {
             // Helidon has logged why (typically the port is in use); do not linger without a listener.
-            LOGGER.log(
-                    Level.ERROR,
-                    "Cannot start: the HTTP server did not start (is port "
-                            + config.get("server.port").asInt().orElse(8080) + " in use?)");
-            database.close();
-            exit();
+            cannotStart(
+                    "the HTTP server did not start (is port "
+                            + config.get("server.port").asInt().orElse(8080) + " in use?)",
+                    database);
             return;
         }
         Duration shutdownDelay =
@@ -165,10 +176,26 @@ public final class Main {
                 });
     }
 
+    private static void startMetrics() {
+        try {
+            Services.get(MeterRegistry.class);
+        } catch (RuntimeException e) {
+            // setup() asks for the registry again, meets the same error and reports it.
+        }
+    }
+
     private static IdempotentCreation idempotentCreation(Config config, Database database) {
         return new IdempotentCreation(
                 database.sql(),
                 config.get("books.idempotency-ttl").as(Duration.class).orElse(Duration.ofHours(24)));
+    }
+
+    private static void cannotStart(String reason, Database database) {
+        LOGGER.log(Level.ERROR, "Cannot start: " + reason);
+        if (database != null) {
+            database.close();
+        }
+        exit();
     }
 
     private static void exit() {

@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -58,8 +60,27 @@ public final class Database implements AutoCloseable {
      * @param config     database settings
      * @param statements the named SQL statements ({@code db.statements})
      * @return the database
+     * @throws IllegalStateException when a migration is broken
      */
     public static Database start(DatabaseConfig config, Config statements) {
+        Database database = open(config, statements);
+        try {
+            database.migrate().join();
+        } catch (CompletionException e) {
+            database.close();
+            throw e.getCause() instanceof IllegalStateException broken ? broken : e;
+        }
+        return database;
+    }
+
+    /**
+     * Opens the pool, without migrating the schema yet: see {@link #migrate()}.
+     *
+     * @param config     database settings
+     * @param statements the named SQL statements ({@code db.statements})
+     * @return the database, not ready until migrated
+     */
+    public static Database open(DatabaseConfig config, Config statements) {
         if (config.embedded()) {
             LOGGER.log(
                     Level.WARNING,
@@ -97,12 +118,32 @@ public final class Database implements AutoCloseable {
                         max(config.connectionTimeout().minus(POOL_WAIT), Duration.ZERO),
                         config.statementTimeout())
                 .start();
-        Database database =
-                new Database(config, dataSource, gate, dbClient, new Sql(dbClient, gate, texts(statements)));
-        if (!database.tryMigrate()) {
-            Thread.ofVirtual().name("books-migrations").start(database::retryMigrations);
-        }
-        return database;
+        return new Database(config, dataSource, gate, dbClient, new Sql(dbClient, gate, texts(statements)));
+    }
+
+    /**
+     * Migrates the schema on a thread of its own, so that the caller can build the rest of the service meanwhile.
+     * While the database is unreachable the same thread keeps retrying, and {@link #migrated()} stays false.
+     *
+     * @return completes after the first attempt, whether it migrated or found the database unreachable; completes
+     *     exceptionally with an {@link IllegalStateException} when a migration is broken
+     */
+    public CompletableFuture<Void> migrate() {
+        CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+        Thread.ofPlatform().name("books-migrations").daemon().start(() -> {
+            boolean done;
+            try {
+                done = tryMigrate();
+            } catch (IllegalStateException e) {
+                firstAttempt.completeExceptionally(e);
+                return;
+            }
+            firstAttempt.complete(null);
+            if (!done) {
+                retryMigrations();
+            }
+        });
+        return firstAttempt;
     }
 
     /**
@@ -224,6 +265,7 @@ public final class Database implements AutoCloseable {
     }
 
     private boolean tryMigrate() {
+        awaitFirstConnection();
         try {
             Flyway.configure(Database.class.getClassLoader())
                     .dataSource(dataSource)
@@ -243,6 +285,22 @@ public final class Database implements AutoCloseable {
                     Level.WARNING,
                     "Database not reachable, will retry (readiness is DOWN until then): " + notReadyReason);
             return false;
+        }
+    }
+
+    /**
+     * The pool opens its connections in the background, and its own wait is short; a migration right after the pool
+     * opens (H2 loading its engine, a slow network) waits for the first connection up to the connection time-out.
+     */
+    private void awaitFirstConnection() {
+        long deadline = System.nanoTime() + config.connectionTimeout().toNanos();
+        while (!closed && System.nanoTime() < deadline) {
+            try {
+                dataSource.getConnection().close();
+                return;
+            } catch (SQLException e) {
+                // Not yet (each try waits for the pool's short wait); the migration reports it if it stays so.
+            }
         }
     }
 
