@@ -4,6 +4,8 @@
 #
 # usage: src/test/perf/ab.sh "get list mixed" ROUNDS LABEL:JAR[:VAR=VALUE] ...
 #   e.g. src/test/perf/ab.sh get 3 on:target/books.jar off:target/books.jar:BOOKS_ACCESS_LOG=false
+# Every start prints its time from the JVM launch to ready; the workload "ready" measures only that (the very
+# first start migrates the fresh database, every later one finds it migrated).
 # The jars need their libs/ beside them (copy target/books.jar and target/libs together to keep an old build).
 # Workloads come from ../shared/bench (get_by_id.lua, mixed.lua) when present, else only "list" runs.
 # Needs: wrk, curl, psql, a JDK 21+, PostgreSQL on 127.0.0.1:5432 (user postgres, trust); database "ab" is dropped
@@ -23,10 +25,12 @@ for round in $(seq 1 "$rounds"); do
     for spec in "$@"; do
         IFS=: read -r label jar settings <<<"$spec"
         # shellcheck disable=SC2086
+        started=$(now_ms)
         env $settings SERVER_PORT=$port DB_USERNAME=postgres DB_URL=jdbc:postgresql://127.0.0.1:5432/ab \
             java -jar "$jar" >"/tmp/ab-$label.log" 2>&1 &
         pid=$!
-        wait_until 30 curl -fs -o /dev/null "http://127.0.0.1:$port/observe/health/ready"
+        POLL=0.01 wait_until 30 curl -fs -o /dev/null "http://127.0.0.1:$port/observe/health/ready"
+        echo "$round ready $label $(($(now_ms) - started)) ms"
         if [ "$seeded" = 0 ]; then
             psql -q -h 127.0.0.1 -U postgres -d ab -c "insert into books (title, author, publication_year)
                 select 'Title number ' || g, 'Author ' || (g % 500), 1900 + (g % 120)
@@ -38,6 +42,7 @@ for round in $(seq 1 "$rounds"); do
                 get) script=(-s "$bench/get_by_id.lua"); path=/ ;;
                 mixed) script=(-s "$bench/mixed.lua"); path=/ ;;
                 list) script=(); path=/books ;;
+                ready) continue ;;
                 *) echo "unknown workload $workload" >&2; exit 2 ;;
             esac
             BENCH_N=10000 wrk -t2 -c32 -d4s "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null

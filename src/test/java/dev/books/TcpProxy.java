@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    private volatile Duration connectDelay = Duration.ZERO;
 
     private TcpProxy(InetSocketAddress target, int port) {
         this.target = target;
@@ -51,6 +53,15 @@ public final class TcpProxy implements AutoCloseable {
      */
     public int port() {
         return port;
+    }
+
+    /**
+     * Simulates a slow network: every new connection reaches the target only after this delay.
+     *
+     * @param delay delay before connecting to the target
+     */
+    public void delayConnections(Duration delay) {
+        connectDelay = delay;
     }
 
     /**
@@ -88,16 +99,29 @@ public final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket upstream = new Socket();
-                upstream.connect(target, 2000);
                 sockets.add(client);
-                sockets.add(upstream);
-                Thread.ofVirtual().start(() -> pump(client, upstream));
-                Thread.ofVirtual().start(() -> pump(upstream, client));
+                Thread.ofVirtual().start(() -> forward(client));
             } catch (IOException e) {
-                // Listener closed by cut(), or the target refused: the client sees its connection close.
+                // Listener closed by cut(): stop accepting.
             }
         }
+    }
+
+    private void forward(Socket client) {
+        Socket upstream = new Socket();
+        try {
+            Thread.sleep(connectDelay);
+            upstream.connect(target, 2000);
+        } catch (IOException | InterruptedException e) {
+            // The target refused: the client sees its connection close.
+            closeQuietly(upstream);
+            closeQuietly(client);
+            sockets.remove(client);
+            return;
+        }
+        sockets.add(upstream);
+        Thread.ofVirtual().start(() -> pump(client, upstream));
+        pump(upstream, client);
     }
 
     private void pump(Socket from, Socket to) {

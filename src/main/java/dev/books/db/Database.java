@@ -265,10 +265,9 @@ public final class Database implements AutoCloseable {
     }
 
     private boolean tryMigrate() {
-        awaitFirstConnection();
         try {
             Flyway.configure(Database.class.getClassLoader())
-                    .dataSource(dataSource)
+                    .dataSource(new MigrationDataSource(dataSource, config.connectionTimeout()))
                     .locations(migrationLocations(config))
                     .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
                     .load()
@@ -285,22 +284,6 @@ public final class Database implements AutoCloseable {
                     Level.WARNING,
                     "Database not reachable, will retry (readiness is DOWN until then): " + notReadyReason);
             return false;
-        }
-    }
-
-    /**
-     * The pool opens its connections in the background, and its own wait is short; a migration right after the pool
-     * opens (H2 loading its engine, a slow network) waits for the first connection up to the connection time-out.
-     */
-    private void awaitFirstConnection() {
-        long deadline = System.nanoTime() + config.connectionTimeout().toNanos();
-        while (!closed && System.nanoTime() < deadline) {
-            try {
-                dataSource.getConnection().close();
-                return;
-            } catch (SQLException e) {
-                // Not yet (each try waits for the pool's short wait); the migration reports it if it stays so.
-            }
         }
     }
 

@@ -8,9 +8,12 @@ import java.util.function.Supplier;
 import dev.books.Api;
 import dev.books.Api.Response;
 import dev.books.PostgresTest;
+import dev.books.TcpProxy;
 import dev.books.TestDatabase;
 import dev.books.TestServer;
 import dev.books.TestService;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -79,6 +82,23 @@ class DatabaseOutageTest {
             Response after = api.get("/books");
             assertThat(after.status(), is(200));
             assertThat(after.json().get("1").get("title").asText(), is("1984"));
+        }
+    }
+
+    @Test
+    void firstMigrationWaitsForASlowFirstConnectionWithinTheConnectionTimeout() throws Exception {
+        TestDatabase testDatabase = TestDatabase.postgres();
+        String[] server = testDatabase.hostAndPort().split(":");
+        try (testDatabase;
+                TcpProxy proxy = TcpProxy.start(server[0], Integer.parseInt(server[1]))) {
+            // Slower than the pool's own wait (250 ms), well within the connection time-out of the settings (2 s).
+            proxy.delayConnections(Duration.ofMillis(700));
+
+            try (Database database = Database.start(
+                    testDatabase.configThrough(proxy.port()), Config.create().get("db.statements"))) {
+                assertThat(database.migrated(), is(true));
+                assertThat(database.check().status(), is(HealthCheckResponse.Status.UP));
+            }
         }
     }
 
