@@ -5,6 +5,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.books.Api.Response;
 import dev.books.auth.TestAuth;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.anyOf;
@@ -163,6 +167,24 @@ class MainIT {
             assertThat(exit, is(1));
             assertThat(service.log(), containsString("Cannot read the database password file " + file));
             assertThat(service.log(), containsString("DB_PASSWORD_FILE"));
+        }
+    }
+
+    @Test
+    void brokenMigrationStopsStartWithNonZeroExit(@TempDir Path directory) throws Exception {
+        String url = "jdbc:h2:file:" + directory.resolve("books");
+        // A table of the same name in the way of the first migration: waiting cannot mend that.
+        try (Connection connection = DriverManager.getConnection(url);
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE books (unrelated INT)");
+        }
+        try (ServiceProcess service = ServiceProcess.start(Map.of("DB_URL", url))) {
+
+            int exit = service.awaitExit(START);
+
+            assertThat(exit, is(1));
+            assertThat(service.log(), containsString("Cannot start: Database migration failed"));
+            assertThat(service.log(), not(containsString("books is up")));
         }
     }
 
