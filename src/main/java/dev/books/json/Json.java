@@ -1,13 +1,15 @@
 package dev.books.json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 
 /**
@@ -31,20 +33,58 @@ public final class Json {
     private Json() {}
 
     /**
-     * Writes a JSON document.
+     * Writes a JSON document. It is written into a buffer from the factory's pool, not a new one per document, and
+     * copied out at its exact size.
      *
      * @param sizeHint expected size in bytes
      * @param writer   writes the document to the generator
      * @return UTF-8 JSON
      */
     public static byte[] write(int sizeHint, Writer writer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
-        try (JsonGenerator json = FACTORY.createGenerator(out)) {
-            writer.write(json);
+        BufferRecycler recycler = FACTORY._getBufferRecycler();
+        PooledOutput out =
+                new PooledOutput(recycler.allocByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, sizeHint));
+        try {
+            try (JsonGenerator json = FACTORY.createGenerator(out)) {
+                writer.write(json);
+            }
+            // Copied before the buffer goes back to the pool, where another request may take it at once.
+            return Arrays.copyOf(out.buffer, out.count);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            recycler.releaseByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, out.buffer);
+            recycler.releaseToPool();
         }
-        return out.toByteArray();
+    }
+
+    /** Bytes written into a given buffer, grown when a document does not fit. */
+    private static final class PooledOutput extends OutputStream {
+        private byte[] buffer;
+        private int count;
+
+        PooledOutput(byte[] buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public void write(int b) {
+            ensureRoom(1);
+            buffer[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            ensureRoom(length);
+            System.arraycopy(bytes, offset, buffer, count, length);
+            count += length;
+        }
+
+        private void ensureRoom(int more) {
+            if (count + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, count + more));
+            }
+        }
     }
 
     /** Writes a document. */
