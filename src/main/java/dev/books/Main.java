@@ -29,6 +29,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.openapi.OpenApiFeature;
+import io.helidon.service.registry.GlobalServiceRegistry;
 import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -57,6 +58,9 @@ public final class Main {
      * @param args ignored
      */
     public static void main(String[] args) {
+        // Helidon's service registry (which the metrics use) needs no configuration to be created, only to be
+        // used: create it on the other core while this thread reads the configuration.
+        Thread.ofPlatform().name("books-registry-start").daemon().start(Main::startRegistry);
         Config config = Config.create();
         // Helidon's own services (metrics) use this configuration rather than load it a second time.
         Services.set(Config.class, config);
@@ -174,6 +178,14 @@ public final class Main {
                             .register("/books", bookService);
                     ErrorHandling.register(routing);
                 });
+    }
+
+    private static void startRegistry() {
+        try {
+            GlobalServiceRegistry.registry();
+        } catch (RuntimeException e) {
+            // Services.set in main() creates it again, meets the same error and reports it.
+        }
     }
 
     private static void startMetrics() {
