@@ -87,23 +87,23 @@ final class BookJson {
     }
 
     /**
-     * Writes one book.
+     * One book as JSON.
      *
      * @param book book
-     * @return UTF-8 JSON
+     * @return the document
      */
-    static byte[] write(Book book) {
-        return Json.write(160, json -> writeBook(json, book));
+    static Json.Document of(Book book) {
+        return new Json.Document(160, json -> writeBook(json, book));
     }
 
     /**
-     * Writes books as the original API did: one JSON object, keyed by the id as a string, in the given order.
+     * Books as the original API wrote them: one JSON object, keyed by the id as a string, in the given order.
      *
      * @param books books in ascending id order
-     * @return UTF-8 JSON
+     * @return the document
      */
-    static byte[] writePage(List<Book> books) {
-        return Json.write(64 + books.size() * 112, json -> {
+    static Json.Document page(List<Book> books) {
+        return new Json.Document(64 + books.size() * 112, json -> {
             json.writeStartObject();
             for (Book book : books) {
                 json.writeFieldName(Long.toString(book.id()));

@@ -80,7 +80,7 @@ public final class BookService implements HttpService {
             page = page.subList(0, limit);
             res.header(HeaderNames.LINK, filter.nextLink(limit, page.getLast().id()));
         }
-        Responses.sendJson(req, res, Status.OK_200, BookJson.writePage(page));
+        Responses.sendJson(req, res, Status.OK_200, BookJson.page(page));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
@@ -92,7 +92,7 @@ public final class BookService implements HttpService {
             res.status(Status.NOT_MODIFIED_304).send();
             return;
         }
-        Responses.sendJson(req, res, Status.OK_200, BookJson.write(book));
+        Responses.sendJson(req, res, Status.OK_200, BookJson.of(book));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -102,14 +102,14 @@ public final class BookService implements HttpService {
             Book book = books.insert(fields);
             res.header(HeaderNames.LOCATION, "/books/" + book.id());
             res.header(HeaderNames.ETAG, EntityTags.of(book.version()));
-            Responses.sendJson(req, res, Status.CREATED_201, BookJson.write(book));
+            Responses.sendJson(req, res, Status.CREATED_201, BookJson.of(book));
             return;
         }
         IdempotentCreation.Outcome outcome =
                 idempotent.create(key.get(), IdempotentCreation.hash(fields.parameters()), tx -> {
                     Book book = BookRepository.insert(tx, fields);
                     return new IdempotentCreation.Outcome(
-                            book.id(), new String(BookJson.write(book), StandardCharsets.UTF_8), false);
+                            book.id(), new String(BookJson.of(book).toBytes(), StandardCharsets.UTF_8), false);
                 });
         res.header(HeaderNames.LOCATION, "/books/" + outcome.id());
         res.header(HeaderNames.ETAG, EntityTags.of(1));
@@ -126,7 +126,7 @@ public final class BookService implements HttpService {
         BookJson.Change change = BookJson.readChange(Requests.jsonBody(req), id);
         Book updated = change.fields().isEmpty() ? unchanged(id, ifMatch, change) : changed(id, ifMatch, change);
         res.header(HeaderNames.ETAG, EntityTags.of(updated.version()));
-        Responses.sendJson(req, res, Status.OK_200, BookJson.write(updated));
+        Responses.sendJson(req, res, Status.OK_200, BookJson.of(updated));
     }
 
     /** A PUT that changes no field: checks the preconditions, keeps the version. */

@@ -1,5 +1,6 @@
 package dev.books.http;
 
+import dev.books.json.Json;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -31,6 +32,21 @@ public final class Responses {
     }
 
     /**
+     * Sends a JSON document straight from the pooled buffer it is written into. Helidon copies the bytes into its
+     * own response buffer before {@code send} returns, so the lent buffer is not kept.
+     *
+     * @param req      request (a HEAD request gets the headers only)
+     * @param res      response
+     * @param status   status
+     * @param document JSON document
+     */
+    public static void sendJson(ServerRequest req, ServerResponse res, Status status, Json.Document document) {
+        res.status(status);
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        document.lend((json, length) -> send(req, res, json, length));
+    }
+
+    /**
      * Sends a body, or for HEAD only the headers a GET would get, Content-Length included (RFC 9110, 9.3.2).
      *
      * @param req  request
@@ -38,11 +54,15 @@ public final class Responses {
      * @param body body
      */
     public static void send(ServerRequest req, ServerResponse res, byte[] body) {
+        send(req, res, body, body.length);
+    }
+
+    private static void send(ServerRequest req, ServerResponse res, byte[] body, int length) {
         if (req.prologue().method() == Method.HEAD) {
-            res.headers().contentLength(body.length);
+            res.headers().contentLength(length);
             res.send(NO_BODY);
         } else {
-            res.send(body);
+            res.send(body, 0, length);
         }
     }
 

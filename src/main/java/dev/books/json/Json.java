@@ -33,28 +33,56 @@ public final class Json {
     private Json() {}
 
     /**
-     * Writes a JSON document. It is written into a buffer from the factory's pool, not a new one per document, and
-     * copied out at its exact size.
+     * Writes a JSON document into bytes of its own.
      *
      * @param sizeHint expected size in bytes
      * @param writer   writes the document to the generator
      * @return UTF-8 JSON
      */
     public static byte[] write(int sizeHint, Writer writer) {
-        BufferRecycler recycler = FACTORY._getBufferRecycler();
-        PooledOutput out =
-                new PooledOutput(recycler.allocByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, sizeHint));
-        try {
-            try (JsonGenerator json = FACTORY.createGenerator(out)) {
-                writer.write(json);
-            }
+        return new Document(sizeHint, writer).toBytes();
+    }
+
+    /**
+     * A JSON document to be written: how to write it, and how large it is expected to be.
+     *
+     * @param sizeHint expected size in bytes
+     * @param writer   writes the document to the generator
+     */
+    public record Document(int sizeHint, Writer writer) {
+        /**
+         * Writes the document into bytes of its own.
+         *
+         * @return UTF-8 JSON
+         */
+        public byte[] toBytes() {
+            byte[][] copy = new byte[1][];
             // Copied before the buffer goes back to the pool, where another request may take it at once.
-            return Arrays.copyOf(out.buffer, out.count);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            recycler.releaseByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, out.buffer);
-            recycler.releaseToPool();
+            lend((bytes, length) -> copy[0] = Arrays.copyOf(bytes, length));
+            return copy[0];
+        }
+
+        /**
+         * Writes the document into a buffer from the factory's pool, not a new one per document, and lends the
+         * buffer to {@code use}. The buffer goes back to the pool when {@code use} returns: it must not keep it.
+         *
+         * @param use takes the UTF-8 JSON, the first {@code length} bytes of the buffer
+         */
+        public void lend(Lent use) {
+            BufferRecycler recycler = FACTORY._getBufferRecycler();
+            PooledOutput out =
+                    new PooledOutput(recycler.allocByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, sizeHint));
+            try {
+                try (JsonGenerator json = FACTORY.createGenerator(out)) {
+                    writer.write(json);
+                }
+                use.use(out.buffer, out.count);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                recycler.releaseByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, out.buffer);
+                recycler.releaseToPool();
+            }
         }
     }
 
@@ -85,6 +113,18 @@ public final class Json {
                 buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, count + more));
             }
         }
+    }
+
+    /** Uses a document's bytes while they are lent. */
+    @FunctionalInterface
+    public interface Lent {
+        /**
+         * Uses the bytes; they are valid only until this returns.
+         *
+         * @param buffer the document in its first {@code length} bytes
+         * @param length the document's length
+         */
+        void use(byte[] buffer, int length);
     }
 
     /** Writes a document. */

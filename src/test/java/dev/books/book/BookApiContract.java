@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -586,6 +587,40 @@ abstract class BookApiContract {
                 stored.get("title").asText(),
                 is(won.getFirst().json().get("title").asText()));
         assertThat(stored.get("version").asInt(), is(2));
+    }
+
+    /** Answers are written into pooled buffers: concurrent readers must each get exactly their own book. */
+    @Test
+    void concurrentReadersEachGetExactlyTheirOwnBooks() throws Exception {
+        int readers = 8;
+        String token = token();
+        List<Callable<Response>> tasks = new ArrayList<>();
+        for (int i = 0; i < readers; i++) {
+            String title = Character.toString('a' + i).repeat(BookJson.MAX_TEXT_LENGTH - i);
+            String author = "Reader " + i + " " + token;
+            long id = create(title, author, 2000 + i);
+            tasks.add(() -> {
+                for (int round = 0; round < 30; round++) {
+                    Response one = api.get("/books/" + id);
+                    if (!title.equals(one.json().get("title").asText())) {
+                        return one;
+                    }
+                    Response page = api.get("/books?author=" + enc(author));
+                    if (page.json().size() != 1
+                            || !title.equals(page.json()
+                                    .get(Long.toString(id))
+                                    .get("title")
+                                    .asText())) {
+                        return page;
+                    }
+                }
+                return null;
+            });
+        }
+
+        List<Response> wrong = runConcurrently(tasks);
+
+        assertThat(wrong.stream().filter(Objects::nonNull).map(Response::body).toList(), is(List.of()));
     }
 
     // --- idempotent create -----------------------------------------------------------------------------------

@@ -36,6 +36,17 @@ class JsonTest {
     }
 
     @Test
+    void lentBufferHoldsTheDocumentInItsFirstBytes() {
+        Json.Document document = new Json.Document(4, generator -> generator.writeString("z".repeat(100)));
+        String[] lent = new String[1];
+
+        document.lend((buffer, length) -> lent[0] = new String(buffer, 0, length, StandardCharsets.UTF_8));
+
+        assertThat(lent[0], is('"' + "z".repeat(100) + '"'));
+        assertThat(new String(document.toBytes(), StandardCharsets.UTF_8), is(lent[0]));
+    }
+
+    @Test
     void concurrentDocumentsDoNotMix() throws InterruptedException {
         Thread[] writers = new Thread[8];
         boolean[] exact = new boolean[writers.length];
