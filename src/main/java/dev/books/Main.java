@@ -60,7 +60,7 @@ public final class Main {
     public static void main(String[] args) {
         // Helidon's service registry (which the metrics use) needs no configuration to be created, only to be
         // used: create it on the other core while this thread reads the configuration.
-        Thread.ofPlatform().name("books-registry-start").daemon().start(Main::startRegistry);
+        startEarly("books-registry-start", GlobalServiceRegistry::registry);
         Config config = Config.create();
         // Helidon's own services (metrics) use this configuration rather than load it a second time.
         Services.set(Config.class, config);
@@ -73,7 +73,7 @@ public final class Main {
             LogConfig.configureRuntime();
             // Helidon's metrics registry (its service registry, Micrometer) takes a good part of start-up to
             // create: create it on the other core while this thread opens the pool. setup() gets the same one.
-            Thread.ofPlatform().name("books-metrics-start").daemon().start(Main::startMetrics);
+            startEarly("books-metrics-start", () -> Services.get(MeterRegistry.class));
             database = Database.open(databaseConfig(config), config.get("db.statements"));
         } catch (IllegalStateException e) {
             // Configuration errors (unreadable password file): one clear line, exit non-zero.
@@ -180,20 +180,19 @@ public final class Main {
                 });
     }
 
-    private static void startRegistry() {
-        try {
-            GlobalServiceRegistry.registry();
-        } catch (RuntimeException e) {
-            // Services.set in main() creates it again, meets the same error and reports it.
-        }
-    }
-
-    private static void startMetrics() {
-        try {
-            Services.get(MeterRegistry.class);
-        } catch (RuntimeException e) {
-            // setup() asks for the registry again, meets the same error and reports it.
-        }
+    /**
+     * Starts work on the other core that the main thread needs later. The main thread asks for the same result where
+     * it needs it (Services.set for the service registry, setup() for the metrics registry), so a failure here is
+     * met again there and reported once.
+     */
+    private static void startEarly(String name, Runnable work) {
+        Thread.ofPlatform().name(name).daemon().start(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                // Reported by the main thread, which meets the same error.
+            }
+        });
     }
 
     private static IdempotentCreation idempotentCreation(Config config, Database database) {
