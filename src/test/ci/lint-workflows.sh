@@ -123,13 +123,16 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
 # mutate NAME FILE PERL-EXPRESSION: copy the repository's .github, src/test/ci and src/test/lib (sourced by
-# the scripts in src/test/ci) to a temp tree, apply the edit to FILE there (it must change the file), and
-# expect the lint to fail.
-mutations=0 rejected=0
+# the scripts in src/test/ci), and the files dependabot.yml watches (compose.yaml, src/main/kubernetes) to a
+# temp tree, apply the edit to FILE there (it must change the file), and lint it in the background (two at
+# a time, one per core); `verdicts` then expects every lint to have failed.
+names=()
 mutate() {
     local name="$1" file="$2" expr="$3" tree="$WORK/$1"
-    mkdir -p "$tree/src/test"
+    mkdir -p "$tree/src/test" "$tree/src/main"
     cp -R "$REPO/.github" "$tree/.github"
+    cp "$REPO/compose.yaml" "$tree/compose.yaml"
+    cp -R "$REPO/src/main/kubernetes" "$tree/src/main/kubernetes"
     cp -R "$HERE" "$tree/src/test/ci"
     cp -R "$REPO/src/test/lib" "$tree/src/test/lib"
     cp "$tree/$file" "$tree/$file.orig"
@@ -138,14 +141,26 @@ mutate() {
         log "self-test: mutation '$name' did not change $file (fix the self-test)"; exit 1
     fi
     rm -f "$tree/$file.orig"
-    mutations=$((mutations + 1))
-    if lint_tree "$tree" >"$WORK/$name.log" 2>&1; then
-        echo "MISSED  $name: the lint accepted a broken $file"
-        sed 's/^/        /' "$WORK/$name.log"
-    else
-        rejected=$((rejected + 1))
-        echo "caught  $name: $(grep -m1 -E '^      [^ ]|SC[0-9]{4}' "$WORK/$name.log" | sed 's/^ *//')"
-    fi
+    names+=("$name|$file")
+    while (($(jobs -rp | wc -l) >= 2)); do wait -n || true; done
+    { local rc=0; lint_tree "$tree" >"$WORK/$name.log" 2>&1 || rc=$?; echo "$rc" >"$WORK/$name.rc"; } &
+}
+
+verdicts() {
+    local entry name file rejected=0
+    wait
+    for entry in "${names[@]}"; do
+        name="${entry%%|*}" file="${entry#*|}"
+        if [[ "$(cat "$WORK/$name.rc" 2>/dev/null)" != 1 ]]; then
+            echo "MISSED  $name: the lint accepted a broken $file (or did not finish)"
+            sed 's/^/        /' "$WORK/$name.log"
+        else
+            rejected=$((rejected + 1))
+            echo "caught  $name: $(grep -m1 -E '^      [^ ]|SC[0-9]{4}' "$WORK/$name.log" | sed 's/^ *//')"
+        fi
+    done
+    echo "self-test: ${rejected} passed, $((${#names[@]} - rejected)) failed"
+    ((rejected == ${#names[@]})) || { log "some broken copies were accepted"; exit 1; }
 }
 
 log "self-test, step 2: broken copies must be rejected"
@@ -167,7 +182,12 @@ mutate sarif-one-category   .github/workflows/scan.yml 's/category: \$\{\{ needs
 mutate no-scan-schedule     .github/workflows/scan.yml 's/  schedule:\n    - cron: [^\n]*\n//'
 mutate sarif-no-actions-read .github/workflows/scan.yml 's/\n      actions: read[^\n]*//'
 mutate caller-no-actions-read .github/workflows/publish.yml 's/\n      actions: read[^\n]*//'
+mutate tag-moved-before-signing .github/workflows/publish.yml 's/TAGS: \$\{\{ steps\.build-tag\.outputs\.tag-names/TAGS: \$\{\{ steps.meta.outputs.tag-names/'
+mutate tags-before-scan     .github/workflows/publish.yml 's/needs: \[publish, scan\]/needs: [publish]/'
+mutate sha-tag-on-tags      .github/workflows/publish.yml 's/(type=sha,format=short),enable=[^\n]*/$1/'
+mutate pg-major-compose     .github/dependabot.yml     's/(package-ecosystem: docker-compose\n(?:.*\n)*?)    ignore:\n(?:      [^\n]*\n)+/$1/'
+mutate pg-major-registry-name .github/dependabot.yml   's/dependency-name: cloudnative-pg\/postgresql/dependency-name: ghcr.io\/cloudnative-pg\/postgresql/'
+mutate jib-shared-cache     .github/workflows/ci.yml   's/jib-amd64-/jib-multiarch-/g'
 
-echo "self-test: ${rejected} passed, $((mutations - rejected)) failed"
-((rejected == mutations)) || { log "some broken copies were accepted"; exit 1; }
+verdicts
 log "every broken copy was rejected"

@@ -24,6 +24,15 @@
 //   scan-schedule a workflow with an on.schedule runs trivy (released images are scanned again)
 //   sarif-perms   a job with github/codeql-action/upload-sarif has `actions: read` and `security-events:
 //                 write`, and so does every job that calls a local workflow containing one
+//   tag-order     an image is pushed (publish-image.sh, jib:build) under immutable tags only; a step that puts
+//                 moving tags (docker/metadata-action types semver, ref, raw latest ...) on it runs in a later job
+//                 that needs the job that signs it (cosign sign) and the job that scans it (trivy)
+//   sha-tags      a docker/metadata-action `type=sha` tag is enabled on branch builds only
+//   jib-cache     a Jib cache key is not shared by jobs that build different platform sets (jib:build vs.
+//                 jib:dockerBuild)
+// and over dependabot.yml and the files it watches:
+//   pg-major      every docker/docker-compose update whose directory uses a postgres or postgresql image ignores
+//                 its major versions (dependency-name without the registry host, version-update:semver-major)
 // Exit status: 0 when every check passed, 1 on any finding, 2 on a usage/setup error.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
@@ -192,17 +201,66 @@ function dependabotChecks(file, data) {
   return problems;
 }
 
+// pg-major: the postgres images in the files a docker/docker-compose update entry watches, and whether the entry
+// ignores their major versions. Dependabot names a docker dependency by its repository path without the registry
+// host (ghcr.io/cloudnative-pg/postgresql:17 -> cloudnative-pg/postgresql).
+function imageNames(dir, ecosystem) {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return null;
+  const files = fs.readdirSync(dir).filter((f) => (ecosystem === 'docker-compose'
+    ? /^(docker-)?compose[\w.-]*\.ya?ml$/.test(f) : /^Dockerfile|\.ya?ml$/.test(f)));
+  const names = [];
+  for (const f of files) {
+    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+      const m = line.match(/^\s*(?:-\s+)?image:\s*['"]?(?:\$\{\w+:-)?([^\s'"}#]+)/) || line.match(/^\s*FROM\s+(?:--\S+\s+)*([^\s]+)/i);
+      if (!m) continue;
+      let ref = m[1].split('@')[0];
+      const slash = ref.lastIndexOf('/');
+      const colon = ref.lastIndexOf(':');
+      if (colon > slash) ref = ref.slice(0, colon);
+      const parts = ref.split('/');
+      if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0])) parts.shift();
+      names.push({ name: parts.join('/'), file: f });
+    }
+  }
+  return names;
+}
+function pgMajorChecks(file, data) {
+  const problems = [];
+  for (const u of Array.isArray(data?.updates) ? data.updates : []) {
+    const eco = u?.['package-ecosystem'];
+    if (eco !== 'docker' && eco !== 'docker-compose') continue;
+    for (const dir of u?.directories || [u?.directory]) {
+      const images = imageNames(path.join(root, String(dir ?? '')), eco);
+      if (!images) problems.push(`${rel(file)}: ${eco} ${dir}: no such directory`);
+      for (const { name, file: f } of images ?? []) {
+        if (!/(^|\/)postgres(ql)?$/.test(name)) continue;
+        const glob = (g) => new RegExp(`^${String(g).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+        const ignored = (u?.ignore ?? []).some((i) => glob(i?.['dependency-name'] ?? '').test(name)
+          && (i?.['update-types'] ?? []).includes('version-update:semver-major'));
+        if (!ignored) problems.push(`${rel(file)}: ${eco} ${dir}: ${name} (${f}) has no ignore of version-update:semver-major for dependency-name ${name}: a major PostgreSQL upgrade is a procedure, not a bumped tag`);
+      }
+    }
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------- policy
 const usesOf = (step) => (typeof step?.uses === 'string' ? step.uses : '');
 const stepsOf = (job) => (Array.isArray(job?.steps) ? job.steps : []);
 const TRIVY = /^aquasecurity\/trivy-action@/;
 const SARIF = /^github\/codeql-action\/upload-sarif@/;
 const READS = (v) => v === 'read' || v === 'write';
+const METADATA = /^docker\/metadata-action@/;
+// A step that pushes the image, and one that adds tags to an image already in the registry.
+const PUSH = /publish-image\.sh|jib:build\b/;
+const RETAG = /imagetools\s+create|\bcrane\s+(tag|copy|cp)\b|\boras\s+(tag|cp|copy)\b|\bregctl\s+(image\s+copy|tag)|\bdocker\s+push\b/;
 
 // parsed: [{ file, data }] of every workflow that parsed.
 function policyChecks(parsed) {
   const jobs = parsed.flatMap(({ file, data }) =>
     Object.entries(data?.jobs || {}).map(([id, job]) => ({ file, data, id, job, where: `${rel(file)}: jobs.${id}` })));
+  const trivyFiles = new Set(parsed.filter(({ data }) => Object.values(data?.jobs || {})
+    .some((job) => stepsOf(job).some((st) => TRIVY.test(usesOf(st))))).map(({ file }) => path.basename(file)));
   const triggers = (data) => (typeof data?.on === 'string' ? { [data.on]: null }
     : Array.isArray(data?.on) ? Object.fromEntries(data.on.map((t) => [t, null])) : data?.on || {});
 
@@ -253,6 +311,125 @@ function policyChecks(parsed) {
     }
   }
   reportRule('policy', 'sarif-perms: upload-sarif jobs (and their callers) have actions: read', permProblems);
+
+  // tag-order
+  const orderProblems = [];
+  let pushes = 0;
+  for (const { file, data } of parsed) {
+    const wfJobs = data?.jobs || {};
+    const closure = (id, seen = new Set()) => {
+      for (const n of [wfJobs[id]?.needs ?? []].flat()) if (!seen.has(n)) { seen.add(n); closure(n, seen); }
+      return seen;
+    };
+    const runsTrivy = (job) => stepsOf(job).some((st) => TRIVY.test(usesOf(st)))
+      || (typeof job?.uses === 'string' && trivyFiles.has(job.uses.replace(/^\.\/\.github\/workflows\//, '')));
+    const signs = (job) => stepsOf(job).some((st) => typeof st?.run === 'string' && /\bcosign\s+sign\b/.test(st.run));
+    // Moving tags: per job, the ids of metadata-action steps that compute some, and the job outputs passing them on.
+    const moving = new Map();
+    for (const [id, job] of Object.entries(wfJobs)) {
+      const stepIds = new Map();
+      for (const st of stepsOf(job)) {
+        if (METADATA.test(usesOf(st)) && st.id) stepIds.set(st.id, movingTags(st.with));
+      }
+      const outs = new Map();
+      for (const [k, v] of Object.entries(job?.outputs || {})) {
+        const m = String(v).match(/steps\.([\w-]+)\.outputs\./);
+        if (m && stepIds.get(m[1])?.length) outs.set(k, stepIds.get(m[1]));
+      }
+      moving.set(id, { stepIds, outs });
+    }
+    for (const [id, job] of Object.entries(wfJobs)) {
+      stepsOf(job).forEach((st, n) => {
+        const text = `${typeof st?.run === 'string' ? st.run : ''}\n${JSON.stringify(st?.env ?? {})}\n${JSON.stringify(st?.with ?? {})}`;
+        const isPush = typeof st?.run === 'string' && PUSH.test(st.run);
+        const isTagging = isPush || (typeof st?.run === 'string' && RETAG.test(st.run));
+        if (!isTagging) return;
+        const where = `${rel(file)}: jobs.${id}.steps[${n}]${st.name ? ` (${st.name})` : ''}`;
+        const used = [];
+        for (const m of text.matchAll(/steps\.([\w-]+)\.outputs\./g)) used.push(...(moving.get(id).stepIds.get(m[1]) ?? []));
+        for (const m of text.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) used.push(...(moving.get(m[1])?.outs.get(m[2]) ?? []));
+        if (/\blatest\b/.test(JSON.stringify(st?.env ?? {}))) used.push('latest');
+        if (isPush) {
+          pushes += 1;
+          if (used.length) orderProblems.push(`${where}: pushes moving tags (${[...new Set(used)].join(', ')}) before the image is signed and scanned: push an immutable tag only`);
+          if (!stepsOf(job).slice(n + 1).some((x) => typeof x?.run === 'string' && /\bcosign\s+sign\b/.test(x.run))) orderProblems.push(`${where}: no later step of jobs.${id} signs the pushed digest (cosign sign)`);
+          return;
+        }
+        if (!used.length) return;
+        const before = closure(id);
+        const signed = [...before].some((j) => signs(wfJobs[j]));
+        const scanned = [...before].some((j) => runsTrivy(wfJobs[j]));
+        if (signs(job) || !signed) orderProblems.push(`${where}: moves tags (${[...new Set(used)].join(', ')}) without needing, as an earlier job, the job that signs the image`);
+        if (!scanned) orderProblems.push(`${where}: moves tags (${[...new Set(used)].join(', ')}) without needing the job that scans the image`);
+      });
+    }
+  }
+  if (!pushes) orderProblems.push('no workflow step pushes an image (publish-image.sh or jib:build)');
+  reportRule('policy', 'tag-order: push immutable, attest and sign, scan, then move tags', orderProblems);
+
+  // sha-tags
+  const shaProblems = [];
+  for (const { job, where } of jobs) {
+    for (const st of stepsOf(job).filter((x) => METADATA.test(usesOf(x)))) {
+      for (const entry of tagEntries(st?.with?.tags)) {
+        if (entry.type !== 'sha') continue;
+        if (!/github\.ref_type\s*==\s*'branch'|startsWith\(\s*github\.ref\s*,\s*'refs\/heads\/'\s*\)/.test(entry.attrs.enable ?? '')) {
+          shaProblems.push(`${where}: step ${st.id ?? st.name}: '${entry.raw}' is not limited to branch builds (enable=\${{ github.ref_type == 'branch' }}): a v* build of the same commit would move sha-<7>`);
+        }
+      }
+    }
+  }
+  reportRule('policy', 'sha-tags: sha-<7> tags come from branch builds only', shaProblems);
+
+  // jib-cache
+  const cacheProblems = [];
+  const jibKind = (job) => {
+    const runs = stepsOf(job).map((st) => (typeof st?.run === 'string' ? st.run : '')).join('\n');
+    if (PUSH.test(runs)) return 'multi-platform (jib:build)';
+    if (/jib:(dockerBuild|buildTar)\b/.test(runs)) return 'single-platform (jib:dockerBuild)';
+    return null;
+  };
+  const caches = [];
+  for (const { job, where } of jobs) {
+    const kind = jibKind(job);
+    for (const st of stepsOf(job).filter((x) => /^actions\/cache@/.test(usesOf(x)) && /jib/.test(String(x?.with?.path ?? '')))) {
+      if (kind) caches.push({ kind, key: String(st?.with?.key ?? ''), where });
+    }
+  }
+  for (const a of caches) {
+    for (const b of caches) {
+      if (a.where < b.where && a.kind !== b.kind && a.key === b.key) {
+        cacheProblems.push(`${a.where} (${a.kind}) and ${b.where} (${b.kind}) share the Jib cache key ${a.key}: an exact hit never saves the other's layers`);
+      }
+    }
+  }
+  reportRule('policy', 'jib-cache: single- and multi-platform Jib builds cache under different keys', cacheProblems);
+}
+
+// docker/metadata-action `tags:` input: one entry per line (or comma-free list), attributes comma-separated.
+function tagEntries(input) {
+  return String(input ?? '').split('\n').map((l) => l.trim()).filter(Boolean).map((raw) => {
+    const attrs = {};
+    // Split on commas outside ${{ }} expressions.
+    for (const part of raw.split(/,(?![^{]*\}\})/)) {
+      const i = part.indexOf('=');
+      if (i > 0) attrs[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+    }
+    return { raw, attrs, type: attrs.type ?? (raw.includes('=') ? 'raw' : 'raw-value'), value: attrs.value ?? raw };
+  });
+}
+
+// The tags of a metadata-action step that can point at another image later: all but type=sha and raw values that
+// contain the run id or the commit SHA; plus the flavor's automatic latest unless latest=false.
+function movingTags(withInput) {
+  const out = [];
+  for (const e of tagEntries(withInput?.tags)) {
+    if (e.type === 'sha') continue;
+    if ((e.type === 'raw' || e.type === 'raw-value') && /github\.(run_id|sha)\b/.test(e.value)) continue;
+    out.push(e.type === 'raw' || e.type === 'raw-value' ? e.value : `type=${e.type}`);
+  }
+  if (!/(^|\n)\s*latest\s*=\s*false\b/.test(String(withInput?.flavor ?? ''))) out.push('latest (flavor)');
+  return out;
 }
 
 // ---------------------------------------------------------------------------------- run
@@ -272,6 +449,7 @@ if (!dependabot) {
   const { errors, data } = parseYaml(dependabot);
   report('yaml', dependabot, errors);
   report('schema', dependabot, data ? dependabotChecks(dependabot, data) : ['not parsed']);
+  report('pg-major', dependabot, data ? pgMajorChecks(dependabot, data) : ['not parsed']);
 }
 
 if (process.env.LINT_COUNTS_FILE) fs.writeFileSync(process.env.LINT_COUNTS_FILE, `${passed} ${failed}\n`);

@@ -33,6 +33,7 @@
 //               database is down and 200 when it is up, startup and liveness answer 200 while it is down (liveness
 //               does not depend on the database); sane timings.
 //   resources   requests and limits; memory request = limit; heap (MaxRAMPercentage of the limit) and the rest.
+//   autoscale   the target of a HorizontalPodAutoscaler sets no spec.replicas (the HPA owns it).
 //   shutdown    preStop sleep + BOOKS_SHUTDOWN_DELAY >= 5 s (endpoints update before the listener closes) and
 //               terminationGracePeriodSeconds >= that + SERVER_SHUTDOWN_GRACE_PERIOD + 5 s.
 //   database    DB_PASSWORD_FILE is a file of a mounted Secret, no DB_PASSWORD anywhere, DB_URL's host is a
@@ -582,6 +583,15 @@ async function checkRender(render) {
     return;
   }
   const hpas = objs.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+  // An HPA owns spec.replicas of its target: a value in the manifest is applied again by every `kubectl apply` and
+  // scales the workload back to it (Kubernetes docs, "Migrating Deployments and StatefulSets to horizontal autoscaling").
+  for (const h of hpas) {
+    const ref = h.spec?.scaleTargetRef ?? {};
+    const target = objs.find((o) => o.kind === ref.kind && o.metadata?.name === ref.name);
+    const problems = [];
+    if (target && target.spec?.replicas !== undefined) problems.push(`${idOf(target)} sets spec.replicas (${target.spec.replicas}) although ${idOf(h)} scales it: every kubectl apply would reset it; leave replicas out`);
+    report('autoscale', `${render.name}: ${idOf(h)} owns the replicas of ${ref.kind}/${ref.name}`, problems);
+  }
   for (const d of books) {
     const spec = podSpecOf(d);
     const c = spec.containers.find((x) => x.name === 'books');
@@ -601,7 +611,7 @@ async function checkRender(render) {
       const vol = tmp && (spec.volumes ?? []).find((v) => v.name === tmp.name);
       if (!vol?.emptyDir) problems.push('no emptyDir volume mounted at /tmp (the root file system is read-only)');
       const hpa = hpas.find((h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec?.scaleTargetRef?.name === d.metadata.name);
-      const minPods = Math.min(d.spec?.replicas ?? 1, hpa?.spec?.minReplicas ?? Infinity);
+      const minPods = hpa ? hpa.spec?.minReplicas ?? 1 : d.spec?.replicas ?? 1;
       if (render.name !== 'dev' && minPods < 2) problems.push(`at least 2 replicas outside dev (replicas ${d.spec?.replicas}, HPA min ${hpa?.spec?.minReplicas})`);
       if (!hpa) problems.push('no HorizontalPodAutoscaler targets this Deployment');
       if (!objs.some((o) => o.kind === 'PodDisruptionBudget' && matches(o.spec?.selector?.matchLabels, d.spec?.template?.metadata?.labels))) problems.push('no PodDisruptionBudget covers its pods');

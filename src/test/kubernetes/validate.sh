@@ -237,6 +237,8 @@ mutate password-in-env      base/kustomization.yaml 's/(      - DB_USERNAME=book
 mutate secret-literal       overlays/dev/kustomization.yaml 's/    files:\n      - password=secrets\/db_password.txt/    literals:\n      - password=not-a-secret-anymore/'
 mutate secret-tracked-file  overlays/dev/kustomization.yaml 's/password=secrets\/db_password.txt/password=secrets\/README.md/'
 mutate connection-budget    overlays/prod/kustomization.yaml 's/value: 8/value: 30/'
+mutate replicas-under-hpa   $D 's/^spec:\n/spec:\n  replicas: 2\n/m'
+mutate overlay-replicas     overlays/prod/kustomization.yaml 's/(kind: Deployment\n      name: books\n    patch: \|-\n)/$1      - op: add\n        path: \/spec\/replicas\n        value: 3\n/'
 P=overlays/prod/kustomization.yaml
 mutate writes-open          $P 's/      - op: add\n        path: \/spec\/template\/spec\/containers\/0\/env\/-\n        value:\n          name: BOOKS_AUTH_TOKENS_FILE\n          value: \S+\n//'
 mutate tokens-not-mounted   $P 's/value: \/var\/run\/secrets\/books\/auth\/tokens/value: \/etc\/books\/tokens/'
