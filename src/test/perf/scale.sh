@@ -3,7 +3,7 @@
 # (docs/performance.md, "From 10 thousand to 10 million books").
 #
 #   bash src/test/perf/scale.sh [SIZE ...] [--sizes 10000,100000,1000000,10000000] [--duration S] [--warmup S]
-#                               [--connections N] [--no-build] [--reseed] [--smoke]
+#                               [--connections N] [--no-build] [--reseed] [--no-lock] [--smoke]
 #
 # Each size has its own database, books_scale_SIZE, migrated by the service and seeded by SQL
 # (scale/seed.sql: generate_series, indexes rebuilt, VACUUM ANALYZE; 10 M books in a few minutes). A database that
@@ -11,7 +11,8 @@
 # Per size: start-up on an empty migrated database and on the seeded one, then wrk (2 threads, N connections) for
 # each read and for POST and PUT, under flock /tmp/books-heavy.lock, and EXPLAIN of every read statement with custom
 # and generic plans (scale/explain.py). Results: target/scale/SIZE.md; all sizes measured so far:
-# target/scale/report.md. --smoke: 10,000 books, 2 s per workload, fails on any error or unexpected status (CI).
+# target/scale/report.md. --no-lock: no flock (when the caller holds it already). --smoke: 10,000 books, 2 s per
+# workload, no flock, fails on any error or unexpected status (CI); writes to target/scale-smoke.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -22,6 +23,7 @@ CONNECTIONS=32
 BUILD=1
 RESEED=0
 SMOKE=0
+LOCK=(flock /tmp/books-heavy.lock)
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) IFS=, read -r -a SIZES <<<"$2"; shift 2 ;;
@@ -30,13 +32,14 @@ while [ $# -gt 0 ]; do
         --connections) CONNECTIONS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --reseed) RESEED=1; shift ;;
+        --no-lock) LOCK=(); shift ;;
         --smoke) SMOKE=1; shift ;;
         [0-9]*) SIZES+=("$1"); shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
 if [ "$SMOKE" = 1 ]; then
-    SIZES=(10000); DURATION=2; WARMUP=0; RESEED=1
+    SIZES=(10000); DURATION=2; WARMUP=0; RESEED=1; LOCK=()
 fi
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10000 100000 1000000 10000000)
 
@@ -57,6 +60,7 @@ if [ "$BUILD" = 1 ] || [ ! -f target/books.jar ]; then
 fi
 
 OUT=target/scale
+[ "$SMOKE" = 0 ] || OUT=target/scale-smoke     # keeps the figures of real runs
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/books-scale.XXXXXX)
 PID=""
@@ -169,10 +173,10 @@ for SIZE in "${SIZES[@]}"; do
     RESULTS=$WORK/results-$SIZE
     : >"$RESULTS"
     start_service "$DB"
-    log "$DB: loads (${WARMUP}s warm-up + ${DURATION}s each, $CONNECTIONS connections), waiting for the heavy lock"
+    log "$DB: loads (${WARMUP}s warm-up + ${DURATION}s each, $CONNECTIONS connections), ${LOCK[*]:-no lock}"
     export -f measure run_wrk log
     export WARMUP DURATION CONNECTIONS BASE RESULTS WORK SIZE
-    flock /tmp/books-heavy.lock bash -c '
+    "${LOCK[@]}" bash -c '
         set -euo pipefail
         for read in id first deep author year isbn q-rare q-common q-3char q-the q-none; do
             measure "$read" paths "$WORK/$read"
