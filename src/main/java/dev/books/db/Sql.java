@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
+import org.postgresql.PGStatement;
 
 /**
  * Runs the named statements of {@code db.statements} on connections from the service's {@link DbClient}, and maps
@@ -78,8 +79,32 @@ public final class Sql {
      * @return the rows in the order the database returned them
      */
     public <T> List<T> list(String statement, Rows<T> rows, Object... params) {
+        return list(statement, false, rows, params);
+    }
+
+    /**
+     * Reads all rows like {@link #list}, with a plan made for this call's parameter values. Otherwise PostgreSQL may
+     * switch a statement that ran five times on a connection to a generic plan, made without the values: for a
+     * search pattern that plan walks the whole table whether the pattern is rare or common. On PostgreSQL the
+     * statement is sent unnamed (pgjdbc's prepare threshold 0), which the server plans for each execution; other
+     * databases run it as {@link #list} does.
+     *
+     * @param <T>       row type
+     * @param statement statement name
+     * @param rows      makes the mapper of the result set
+     * @param params    parameters, bound in order
+     * @return the rows in the order the database returned them
+     */
+    public <T> List<T> listPlannedPerCall(String statement, Rows<T> rows, Object... params) {
+        return list(statement, true, rows, params);
+    }
+
+    private <T> List<T> list(String statement, boolean planPerCall, Rows<T> rows, Object... params) {
         return run(statement, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                if (planPerCall && ps.isWrapperFor(PGStatement.class)) {
+                    ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+                }
                 bind(ps, params);
                 List<T> result = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {

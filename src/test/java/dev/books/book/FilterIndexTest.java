@@ -4,12 +4,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
 
 import dev.books.PostgresTest;
 import dev.books.TestDatabase;
+import dev.books.db.Database;
+import dev.books.db.Sql;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,7 +25,8 @@ import static org.hamcrest.Matchers.not;
 
 /**
  * The list statements of every filter combination use an index on a large table: PostgreSQL's plan for each, with
- * realistic parameters on 50,000 books with varied text, has no sequential scan of {@code books}.
+ * realistic parameters on 50,000 books with varied text, has no sequential scan of {@code books}. A search is
+ * planned for its own term however often a connection has run it.
  */
 @PostgresTest
 class FilterIndexTest {
@@ -75,6 +81,46 @@ class FilterIndexTest {
         String plan = explain(sql, parameters);
 
         assertThat(statementName + " plan:\n" + plan, plan, not(containsString("Seq Scan on books")));
+    }
+
+    @Test
+    void aSearchIsNeverPreparedForAGenericPlan() {
+        // pg_prepared_statements lists the statements the server keeps prepared on this session; a kept one may be
+        // run with a generic plan, made without the search term, from its sixth execution on.
+        String search =
+                Config.create().get("db.statements.list-books-q").asString().get();
+        Config statements = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(Map.of(
+                        "s.list-books-q",
+                        search,
+                        "s.kept",
+                        "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%ILIKE%'")))
+                .build()
+                .get("s");
+        BookFilter filter = new BookFilter(null, null, "zzqx", null);
+        try (Database service = Database.start(database.config(false), statements)) {
+            long planned = service.sql().transaction(tx -> {
+                for (int i = 0; i < 10; i++) {
+                    new BookRepository(tx).list(filter, 0, 100);
+                }
+                return kept(tx);
+            });
+            long plain = service.sql().transaction(tx -> {
+                for (int i = 0; i < 10; i++) {
+                    tx.list("list-books-q", Book::reader, filter.parameters(0, 100));
+                }
+                return kept(tx);
+            });
+
+            assertThat("searches through the repository", planned, is(0L));
+            assertThat("the same statement run as a plain list", plain, is(1L));
+        }
+    }
+
+    private static long kept(Sql tx) {
+        return tx.one("kept", rs -> rs.getLong(1)).orElseThrow();
     }
 
     private static String md5(int value) throws Exception {
