@@ -109,11 +109,12 @@ class GeneratedClientIT {
             ApiResponse<Void> head = books.headBookWithHttpInfo(1L, null);
             assertThat(head.getStatusCode(), is(200));
             assertThat(header(head, "ETag"), is(header(one, "ETag")));
-            assertThat(books.headBooksWithHttpInfo(1, null).getStatusCode(), is(200));
+            assertThat(
+                    books.headBooksWithHttpInfo(1, null, null, null, null, null).getStatusCode(), is(200));
             assertThat(headStatus(() -> books.headBook(1L, header(one, "ETag"))), is(304));
             assertThat(headStatus(() -> books.headBook(0L, null)), is(400));
             assertThat(headStatus(() -> books.headBook(987654321L, null)), is(404));
-            assertThat(headStatus(() -> books.headBooks(0, null)), is(400));
+            assertThat(headStatus(() -> books.headBooks(0, null, null, null, null, null)), is(400));
 
             // Create, idempotent replay, update, delete.
             String key = UUID.randomUUID().toString();
@@ -239,7 +240,7 @@ class GeneratedClientIT {
                     () -> books.getBook(1L, null),
                     () -> books.updateBook(1L, new BookChanges().year(1), null),
                     () -> books.deleteBook(1L, null));
-            assertThat(headStatus(() -> books.headBooks(null, null)), is(503));
+            assertThat(headStatus(() -> books.headBooks(null, null, null, null, null, null)), is(503));
             assertThat(headStatus(() -> books.headBook(1L, null)), is(503));
             for (Executable call : calls) {
                 ApiException e = assertThrows(ApiException.class, call);
