@@ -46,6 +46,10 @@ public final class OpenApiDocument {
      */
     public static List<String> violations(Response res, String method, String path) {
         List<String> violations = new ArrayList<>();
+        List<String> prism = prismViolations(res);
+        if (!prism.isEmpty()) {
+            return prism;
+        }
         String status = Integer.toString(res.status());
         String operation = "/paths/" + escape(path) + "/" + method;
         if (DOC.at(operation).isMissingNode()) {
@@ -87,6 +91,30 @@ public final class OpenApiDocument {
                         headerPointer + "/schema",
                         jsonString(value.get()),
                         where + " header " + header.getKey() + ": " + value.get()));
+            }
+        }
+        return violations;
+    }
+
+    /**
+     * What a validating proxy in front of the service ({@link PrismProxy}) found wrong with the answer: the
+     * violations of its {@code sl-violations} header located in the response. Those of the request are not the
+     * service's: the tests send invalid requests on purpose.
+     *
+     * @param res the answer
+     * @return the violations; empty when none or when no proxy was in the way
+     */
+    public static List<String> prismViolations(Response res) {
+        List<String> violations = new ArrayList<>();
+        for (String header : res.headers().allValues("sl-violations")) {
+            try {
+                for (JsonNode violation : JSON.readTree(header)) {
+                    if (violation.path("location").path(0).asText().equals("response")) {
+                        violations.add("prism: " + res.status() + " " + violation + " body " + res.body());
+                    }
+                }
+            } catch (IOException e) {
+                violations.add("prism: unreadable sl-violations header " + header);
             }
         }
         return violations;

@@ -154,8 +154,7 @@ abstract class BookTextProperties {
 
     @Property(tries = 150)
     void titlesAndAuthorsAreAcceptedExactlyWhenTheDocumentAcceptsThem(@ForAll("texts") String text) {
-        boolean valid = OpenApiDocument.validate(TITLE, OpenApiDocument.jsonString(text), "title")
-                .isEmpty();
+        boolean valid = documentAccepts(TITLE, text);
         String json = OpenApiDocument.jsonString(text);
         Response asTitle = conforming(api().post(BOOKS, BOOK.formatted(json, "\"A\"")), "post", BOOKS);
         Response asAuthor = conforming(api().post(BOOKS, BOOK.formatted("\"T\"", json)), "post", BOOKS);
@@ -182,8 +181,7 @@ abstract class BookTextProperties {
     @Property(tries = 150)
     void searchTextIsAcceptedExactlyWhenTheDocumentAcceptsIt(@ForAll("texts") String q) {
         String schema = "/components/parameters/q/schema";
-        boolean valid = OpenApiDocument.validate(schema, OpenApiDocument.jsonString(q), "q")
-                .isEmpty();
+        boolean valid = documentAccepts(schema, q);
         Response res = conforming(api().get(BOOKS + "?q=" + encode(q)), "get", BOOKS);
         assertThat(res.body(), res.status(), is(encode(q).length() < 4000 ? (valid ? 200 : 400) : 414));
     }
@@ -215,6 +213,22 @@ abstract class BookTextProperties {
                 net.jqwik.api.Tuple.of(6, mixed),
                 net.jqwik.api.Tuple.of(3, onlyBlank),
                 net.jqwik.api.Tuple.of(1, long500));
+    }
+
+    /**
+     * Whether the document accepts a text, with the exception its Title schema describes: format characters beyond
+     * the BMP count as blank although the pattern cannot list them, so the text must also pass with each of them
+     * replaced by a blank character the pattern lists (U+200B, also a format character).
+     */
+    private static boolean documentAccepts(String schema, String text) {
+        StringBuilder bmpFormat = new StringBuilder();
+        text.codePoints()
+                .map(cp -> cp >= 0x10000 && Character.getType(cp) == Character.FORMAT ? 0x200b : cp)
+                .forEach(bmpFormat::appendCodePoint);
+        return OpenApiDocument.validate(schema, OpenApiDocument.jsonString(text), "text")
+                        .isEmpty()
+                && OpenApiDocument.validate(schema, OpenApiDocument.jsonString(bmpFormat.toString()), "text")
+                        .isEmpty();
     }
 
     private long create(String titleJson, String authorJson) {
