@@ -187,8 +187,8 @@ public final class JsonMembers {
         if (!node.isFloatingPointNumber()) {
             return false;
         }
-        double value = node.doubleValue();
-        return Double.isFinite(value) && value == Math.rint(value);
+        return Double.isFinite(node.doubleValue())
+                && node.decimalValue().stripTrailingZeros().scale() <= 0;
     }
 
     /**
