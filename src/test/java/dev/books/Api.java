@@ -25,6 +25,7 @@ public final class Api {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final URI base;
+    private final URI headBase;
     private final String[] defaultHeaders;
 
     /**
@@ -33,12 +34,32 @@ public final class Api {
      * @param base for example {@code http://localhost:12345/}
      */
     public Api(URI base) {
-        this(base, new String[0]);
+        this(base, base, new String[0]);
     }
 
-    private Api(URI base, String[] defaultHeaders) {
+    private Api(URI base, URI headBase, String[] defaultHeaders) {
         this.base = base;
+        this.headBase = headBase;
         this.defaultHeaders = defaultHeaders;
+    }
+
+    /**
+     * The same client, except that HEAD requests go to another server (past a proxy that cannot handle them).
+     *
+     * @param server where HEAD requests go
+     * @return new client
+     */
+    public Api withHeadRequestsTo(URI server) {
+        return new Api(base, server, defaultHeaders);
+    }
+
+    /**
+     * The server this client talks to.
+     *
+     * @return base URI, e.g. {@code http://localhost:12345/}
+     */
+    public URI base() {
+        return base;
     }
 
     /**
@@ -51,7 +72,7 @@ public final class Api {
         String[] all = new String[defaultHeaders.length + headers.length];
         System.arraycopy(defaultHeaders, 0, all, 0, defaultHeaders.length);
         System.arraycopy(headers, 0, all, defaultHeaders.length, headers.length);
-        return new Api(base, all);
+        return new Api(base, headBase, all);
     }
 
     /**
@@ -111,7 +132,7 @@ public final class Api {
      * @return response
      */
     public Response send(String method, String path, String contentType, byte[] body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.Builder request = HttpRequest.newBuilder((method.equals("HEAD") ? headBase : base).resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .method(
                         method,

@@ -109,11 +109,12 @@ class GeneratedClientIT {
             ApiResponse<Void> head = books.headBookWithHttpInfo(1L, null);
             assertThat(head.getStatusCode(), is(200));
             assertThat(header(head, "ETag"), is(header(one, "ETag")));
-            assertThat(books.headBooksWithHttpInfo(1, null).getStatusCode(), is(200));
+            assertThat(
+                    books.headBooksWithHttpInfo(1, null, null, null, null, null).getStatusCode(), is(200));
             assertThat(headStatus(() -> books.headBook(1L, header(one, "ETag"))), is(304));
             assertThat(headStatus(() -> books.headBook(0L, null)), is(400));
             assertThat(headStatus(() -> books.headBook(987654321L, null)), is(404));
-            assertThat(headStatus(() -> books.headBooks(0, null)), is(400));
+            assertThat(headStatus(() -> books.headBooks(0, null, null, null, null, null)), is(400));
 
             // Create, idempotent replay, update, delete.
             String key = UUID.randomUUID().toString();
@@ -239,7 +240,7 @@ class GeneratedClientIT {
                     () -> books.getBook(1L, null),
                     () -> books.updateBook(1L, new BookChanges().year(1), null),
                     () -> books.deleteBook(1L, null));
-            assertThat(headStatus(() -> books.headBooks(null, null)), is(503));
+            assertThat(headStatus(() -> books.headBooks(null, null, null, null, null, null)), is(503));
             assertThat(headStatus(() -> books.headBook(1L, null)), is(503));
             for (Executable call : calls) {
                 ApiException e = assertThrows(ApiException.class, call);
@@ -252,6 +253,42 @@ class GeneratedClientIT {
             Health down = client.getObjectMapper().readValue(notReady.getResponseBody(), Health.class);
             assertThat(down.getStatus(), is(Health.StatusEnum.DOWN));
             assertThat(health.liveness().getStatus(), is(Health.StatusEnum.UP));
+        }
+    }
+
+    @Test
+    void protectedReadsAndLongRequestLines() throws Exception {
+        try (TestAuth auth = TestAuth.start();
+                ServiceProcess service = ServiceProcess.start(Map.of(
+                        "BOOKS_AUTH_TOKENS_FILE", auth.tokensFile().toString(), "BOOKS_AUTH_PROTECT_READS", "true"))) {
+            service.awaitLog("books is up", START);
+            BooksApi anonymous = new BooksApi(client(service));
+            assertThat(
+                    problem(401, () -> anonymous.listBooks(null, null, null, null, null, null))
+                            .getStatus(),
+                    is(401));
+            assertThat(problem(401, () -> anonymous.getBook(1L, null)).getStatus(), is(401));
+            assertThat(headStatus(() -> anonymous.headBooks(null, null, null, null, null, null)), is(401));
+            assertThat(headStatus(() -> anonymous.headBook(1L, null)), is(401));
+
+            // A request line over 4096 bytes: 414, whatever the operation.
+            ApiClient padded = client(service);
+            String bearer = "Bearer " + auth.staticToken();
+            padded.setRequestInterceptor(request -> request.setHeader("Authorization", bearer)
+                    .uri(java.net.URI.create(request.copy().build().uri() + "?pad=" + "x".repeat(5000))));
+            BooksApi books = new BooksApi(padded);
+            NewBook dune = new NewBook().title("Dune").author("Frank Herbert").year(1965);
+            List<Executable> calls = List.of(
+                    () -> books.listBooks(null, null, null, null, null, null),
+                    () -> books.createBook(dune, null),
+                    () -> books.getBook(1L, null),
+                    () -> books.updateBook(1L, new BookChanges().year(1), null),
+                    () -> books.deleteBook(1L, null));
+            for (Executable call : calls) {
+                assertThat(problem(414, call).getError(), is("URI too long"));
+            }
+            assertThat(headStatus(() -> books.headBooks(null, null, null, null, null, null)), is(414));
+            assertThat(headStatus(() -> books.headBook(1L, null)), is(414));
         }
     }
 
@@ -274,6 +311,8 @@ class GeneratedClientIT {
                 }));
         Set<String> missing = new TreeSet<>(documented);
         missing.removeAll(SEEN);
+        // 429 comes from the nginx front, never from the service: src/test/proxy/proxy-test.sh checks it there.
+        missing.removeIf(entry -> entry.endsWith(" 429"));
         Set<String> undocumented = new TreeSet<>(SEEN);
         undocumented.removeAll(documented);
 

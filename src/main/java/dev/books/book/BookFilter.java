@@ -7,7 +7,7 @@ import java.util.List;
 
 import dev.books.http.ProblemException;
 import dev.books.http.Requests;
-import dev.books.json.JsonMembers;
+import dev.books.json.Text;
 import io.helidon.common.uri.UriQuery;
 
 /**
@@ -35,18 +35,15 @@ record BookFilter(String author, Integer year, String q, String isbn) {
      */
     static BookFilter from(UriQuery query) {
         String author = query.first("author").asOptional().orElse(null);
-        String authorProblem = author == null ? null : JsonMembers.textProblem(author, BookJson.MAX_TEXT_LENGTH);
+        String authorProblem = author == null ? null : Text.problem(author, BookJson.MAX_TEXT_LENGTH);
         if (authorProblem != null) {
             throw Requests.invalidQuery("Query parameter 'author' " + authorProblem + ".");
         }
         Integer year = query.first("year").asOptional().map(BookFilter::year).orElse(null);
         String q = query.first("q").asOptional().orElse(null);
-        if (q != null) {
-            String problem = JsonMembers.textProblem(q, BookJson.MAX_TEXT_LENGTH);
-            if (problem != null || q.length() < MIN_QUERY_LENGTH || q.length() > MAX_QUERY_LENGTH) {
-                throw Requests.invalidQuery("Query parameter 'q' must be " + MIN_QUERY_LENGTH + " to "
-                        + MAX_QUERY_LENGTH + " characters of text" + (problem == null ? "." : " and " + problem + "."));
-            }
+        String qProblem = q == null ? null : Text.problem(q, MIN_QUERY_LENGTH, MAX_QUERY_LENGTH);
+        if (qProblem != null) {
+            throw Requests.invalidQuery("Query parameter 'q' " + qProblem + ".");
         }
         String isbn = query.first("isbn").asOptional().map(BookFilter::isbn).orElse(null);
         if (isbn != null && (author != null || year != null || q != null)) {

@@ -18,7 +18,7 @@ import dev.books.json.JsonMembers;
  * never changes data.
  */
 final class BookJson {
-    /** Longest accepted title or author, in UTF-16 code units (the database column is at least this wide). */
+    /** Longest accepted title or author, in Unicode code points (the database column is at least this wide). */
     static final int MAX_TEXT_LENGTH = 500;
 
     static final int MIN_YEAR = -9999;
@@ -70,13 +70,14 @@ final class BookJson {
         JsonMembers members = JsonMembers.parse(body);
         Book.Fields fields = fields(members, false);
         JsonNode idNode = members.take("id");
-        if (idNode != null && !(idNode.isIntegralNumber() && idNode.canConvertToLong() && idNode.longValue() == id)) {
+        if (idNode != null
+                && !(JsonMembers.isInteger(idNode) && idNode.canConvertToLong() && idNode.longValue() == id)) {
             members.reject("id", "must equal the id in the path (" + id + ") or be left out");
         }
         Integer expectedVersion = null;
         JsonNode versionNode = members.take("version");
         if (versionNode != null) {
-            if (versionNode.isIntegralNumber() && versionNode.canConvertToInt() && versionNode.intValue() > 0) {
+            if (JsonMembers.isInteger(versionNode) && versionNode.canConvertToInt() && versionNode.intValue() > 0) {
                 expectedVersion = versionNode.intValue();
             } else {
                 members.reject("version", "must be a positive integer or be left out");

@@ -49,7 +49,8 @@ public final class BookService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(this::requireDatabase)
+        rules.any("/", BookService::exactPath)
+                .any(this::requireDatabase)
                 .get("/", this::list)
                 .head("/", this::list)
                 .post("/", this::create)
@@ -59,6 +60,14 @@ public final class BookService implements HttpService {
                 .put("/{id}", this::update)
                 .delete("/{id}", this::delete)
                 .any("/{id}", Responses.methodNotAllowed("GET, HEAD, PUT, DELETE"));
+    }
+
+    /** {@code /books/} is not {@code /books}: 404 as in the original API (and as the document lists no such path). */
+    private static void exactPath(ServerRequest req, ServerResponse res) {
+        if (req.prologue().uriPath().rawPath().endsWith("/")) {
+            throw new ProblemException(ErrorHandling.notFound());
+        }
+        res.next();
     }
 
     private void requireDatabase(ServerRequest req, ServerResponse res) {

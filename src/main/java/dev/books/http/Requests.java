@@ -11,6 +11,9 @@ import io.helidon.webserver.http.ServerRequest;
  * Reads the parts of a request every resource needs, answering bad input with a problem (4xx), never a 500.
  */
 public final class Requests {
+    /** Largest id a path accepts: 18 digits, as the OpenAPI document says. */
+    private static final long MAX_ID = 999_999_999_999_999_999L;
+
     private Requests() {}
 
     /**
@@ -29,7 +32,7 @@ public final class Requests {
     }
 
     /**
-     * A positive integer path parameter, such as an id.
+     * A positive integer path parameter of at most 18 digits, such as an id.
      *
      * @param req    request
      * @param name   parameter name in the route
@@ -39,7 +42,7 @@ public final class Requests {
      */
     public static long positivePathParameter(ServerRequest req, String name, String detail) {
         long value = parseNumber(req.path().pathParameters().get(name));
-        if (value < 1) {
+        if (value < 1 || value > MAX_ID) {
             throw ProblemType.INVALID_ID.exception(detail);
         }
         return value;
@@ -69,19 +72,23 @@ public final class Requests {
     }
 
     /**
-     * Parses a decimal number of at most 18 digits (no sign, so no overflow).
+     * Parses a decimal number from 0 to {@link Long#MAX_VALUE}, digits only (no sign).
      *
      * @param raw text
-     * @return the number, or -1 when the text is not one
+     * @return the number, or -1 when the text is not one or is larger
      */
     public static long parseNumber(String raw) {
-        if (raw.isEmpty() || raw.length() > 18) {
+        if (raw.isEmpty() || raw.length() > 19) {
             return -1;
         }
         long value = 0;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c < '0' || c > '9') {
+                return -1;
+            }
+            // Only the 19th digit can overflow: 922337203685477580 * 10 + 7 is the largest long.
+            if (value > (Long.MAX_VALUE - (c - '0')) / 10) {
                 return -1;
             }
             value = value * 10 + (c - '0');

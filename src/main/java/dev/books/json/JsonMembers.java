@@ -74,7 +74,7 @@ public final class JsonMembers {
      * Takes a member that must be present and a valid text.
      *
      * @param name      member name
-     * @param maxLength longest accepted value in UTF-16 units
+     * @param maxLength longest accepted value in Unicode code points
      * @return the text, or {@code null} when it was missing or invalid (and recorded as such)
      */
     public String requiredText(String name, int maxLength) {
@@ -90,7 +90,7 @@ public final class JsonMembers {
      * Takes a member that may be absent and must otherwise be a valid text.
      *
      * @param name      member name
-     * @param maxLength longest accepted value in UTF-16 units
+     * @param maxLength longest accepted value in Unicode code points
      * @return the text, or {@code null} when absent or invalid
      */
     public String optionalText(String name, int maxLength) {
@@ -174,36 +174,21 @@ public final class JsonMembers {
     }
 
     /**
-     * What is wrong with a text a client sent, or {@code null} if it is acceptable: not blank, not too long, no
-     * control characters, valid Unicode.
+     * Whether a JSON value is an integer as JSON Schema counts: a number without a fractional part, so that
+     * {@code 1965.0} and {@code 1.965e3} are the integer 1965 and {@code 1965.5} is not an integer.
      *
-     * @param value     text
-     * @param maxLength longest accepted value in UTF-16 units
-     * @return the problem or {@code null}
+     * @param node value
+     * @return whether it is an integer
      */
-    public static String textProblem(String value, int maxLength) {
-        if (value.isBlank()) {
-            return "must not be blank";
+    public static boolean isInteger(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return true;
         }
-        if (value.length() > maxLength) {
-            return "must be at most " + maxLength + " characters long";
+        if (!node.isFloatingPointNumber()) {
+            return false;
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c)) {
-                return "must not contain control characters";
-            }
-            // An unpaired surrogate cannot be stored as UTF-8: the database would keep something else.
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-                    return "must be valid Unicode text (unpaired surrogate)";
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return "must be valid Unicode text (unpaired surrogate)";
-            }
-        }
-        return null;
+        return Double.isFinite(node.doubleValue())
+                && node.decimalValue().stripTrailingZeros().scale() <= 0;
     }
 
     /**
@@ -217,7 +202,7 @@ public final class JsonMembers {
             case ARRAY -> "an array";
             case OBJECT, POJO -> "an object";
             case STRING -> "a string";
-            case NUMBER -> node.isIntegralNumber() ? "an integer" : "a decimal number";
+            case NUMBER -> isInteger(node) ? "an integer" : "a decimal number";
             case BOOLEAN -> "a boolean";
             case NULL -> "null";
             default -> "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
@@ -229,7 +214,7 @@ public final class JsonMembers {
             reject(name, "must be a string, not " + kind(node));
             return null;
         }
-        String problem = textProblem(node.textValue(), maxLength);
+        String problem = Text.problem(node.textValue(), maxLength);
         if (problem != null) {
             reject(name, problem);
             return null;
@@ -238,7 +223,7 @@ public final class JsonMembers {
     }
 
     private Integer integer(String name, JsonNode node, int min, int max) {
-        if (!node.isIntegralNumber()) {
+        if (!isInteger(node)) {
             reject(name, "must be an integer, not " + kind(node));
             return null;
         }

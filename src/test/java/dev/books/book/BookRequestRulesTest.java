@@ -64,6 +64,48 @@ class BookRequestRulesTest {
         assertProblem(res, 400, "Invalid query");
     }
 
+    /** Blank-looking text: only White_Space or format characters; a 500 here means it reached the database. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u00a0", "\ufeff", "\u2007", "\u202f", "\u200b", "\u3000", "\ud834\udd73", "\udb40\udc20"})
+    void blankLookingTextIsRefused(String blank) throws Exception {
+        String text = JSON.writeValueAsString(blank.repeat(3));
+        var title = post("{\"title\":" + text + ",\"author\":\"A\",\"year\":1}");
+        assertProblem(title, 400, "Invalid data");
+        assertThat(
+                title.entity(),
+                JSON.readTree(title.entity()).get("errors").get(0).get("detail").asText(),
+                is("must contain a visible character (not only Unicode White_Space or format characters)"));
+        assertProblem(post("{\"title\":\"T\",\"author\":" + text + ",\"year\":1}"), 400, "Invalid data");
+        assertProblem(client.get("/books").queryParam("author", blank).request(String.class), 400, "Invalid query");
+        assertProblem(
+                client.get("/books").queryParam("q", blank.repeat(3)).request(String.class), 400, "Invalid query");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\ud83d\udcda\ud83d\udcda", "a\ud83d\udcda"})
+    void searchTextIsCountedInCodePoints(String q) {
+        assertProblem(client.get("/books").queryParam("q", q).request(String.class), 400, "Invalid query");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"9223372036854775808", "18446744073709551616", "99999999999999999999", "+1"})
+    void afterBeyondInt64IsRefused(String after) {
+        assertProblem(client.get("/books").queryParam("after", after).request(String.class), 400, "Invalid query");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1965.5", "1e-3", "1e400"})
+    void fractionalYearsAreRefused(String year) {
+        assertProblem(post("{\"title\":\"T\",\"author\":\"A\",\"year\":" + year + "}"), 400, "Invalid data");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/books/", "/books//"})
+    void aTrailingSlashIsAnotherPath(String path) {
+        assertProblem(client.get(path).request(String.class), 404, "Not found");
+        assertProblem(post("{}", path), 404, "Not found");
+    }
+
     @Test
     void bodiesMustBeJson() {
         var res = client.post("/books").contentType(MediaTypes.TEXT_PLAIN).submit("{}", String.class);
@@ -113,7 +155,11 @@ class BookRequestRulesTest {
     }
 
     private ClientResponseTyped<String> post(String body) {
-        return client.post("/books").contentType(MediaTypes.APPLICATION_JSON).submit(body, String.class);
+        return post(body, "/books");
+    }
+
+    private ClientResponseTyped<String> post(String body, String path) {
+        return client.post(path).contentType(MediaTypes.APPLICATION_JSON).submit(body, String.class);
     }
 
     private static void assertProblem(ClientResponseTyped<String> res, int status, String error) {
