@@ -239,6 +239,7 @@ mutate secret-tracked-file  overlays/dev/kustomization.yaml 's/password=secrets\
 mutate connection-budget    overlays/prod/kustomization.yaml 's/value: 8/value: 30/'
 P=overlays/prod/kustomization.yaml
 mutate writes-open          $P 's/      - op: add\n        path: \/spec\/template\/spec\/containers\/0\/env\/-\n        value:\n          name: BOOKS_AUTH_TOKENS_FILE\n          value: \S+\n//'
+mutate not-required         $P 's/          name: BOOKS_AUTH_REQUIRED\n          value: "true"/          name: BOOKS_AUTH_REQUIRED\n          value: "false"/'
 mutate tokens-not-mounted   $P 's/value: \/var\/run\/secrets\/books\/auth\/tokens/value: \/etc\/books\/tokens/'
 mutate tokens-subpath       $P 's/(          mountPath: \/var\/run\/secrets\/books\/auth\n)/          subPath: tokens\n$1/'
 mutate tokens-world-mode    $P 's/defaultMode: 0440/defaultMode: 0444/'
