@@ -125,7 +125,8 @@ final class IssuerKeys {
     /** nimbus' retriever (size limit enforced while reading, time-outs), without following redirects. */
     private static final class NoRedirects extends DefaultResourceRetriever {
         NoRedirects(int timeoutMillis) {
-            super(timeoutMillis, timeoutMillis, MAX_BYTES);
+            // Disconnect after use: a refused (too large) answer is not drained for keep-alive.
+            super(timeoutMillis, timeoutMillis, MAX_BYTES, true);
         }
 
         @Override
