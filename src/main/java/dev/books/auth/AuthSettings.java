@@ -127,9 +127,8 @@ public record AuthSettings(
          * come over TLS, from this host, or from a file.
          */
         static String checkedLocation(String jwks) {
-            int colon = jwks.indexOf(':');
-            String scheme = colon < 0 ? "" : jwks.substring(0, colon).toLowerCase(Locale.ROOT);
-            if (scheme.length() < 2 || !jwks.startsWith("//", colon + 1)) {
+            // Schemes compare in ASCII only ((?i) of a regex), as host names below.
+            if (!jwks.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
                 return jwks; // a file path (also C:\... on Windows)
             }
             String host;
@@ -138,7 +137,8 @@ public record AuthSettings(
             } catch (URISyntaxException e) {
                 host = null;
             }
-            if (host != null && (scheme.equals("https") || (scheme.equals("http") && isLoopback(host)))) {
+            if (host != null
+                    && (jwks.matches("(?i)https://.*") || (jwks.matches("(?i)http://.*") && isLoopback(host)))) {
                 return jwks;
             }
             throw new IllegalStateException("books.auth.jwt.jwks (BOOKS_AUTH_JWT_JWKS) must be an https:// URL "
@@ -147,7 +147,7 @@ public record AuthSettings(
         }
 
         private static boolean isLoopback(String host) {
-            if (host.equalsIgnoreCase("localhost")) {
+            if (host.matches("(?i)localhost")) {
                 return true;
             }
             String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
@@ -168,8 +168,7 @@ public record AuthSettings(
          * @return {@code true} for an {@code http://} or {@code https://} location
          */
         public boolean jwksIsUrl() {
-            String lower = jwks.toLowerCase(Locale.ROOT);
-            return lower.startsWith("https://") || lower.startsWith("http://");
+            return jwks.matches("(?i)https?://.*");
         }
 
         // Tokens from any issuer or for any audience would be accepted without these: refuse to start instead.
