@@ -18,12 +18,15 @@
 #   4. `stop postgres`: readiness DOWN, liveness UP, JSON 503 quickly; `start postgres`: recovery by itself,
 #      without a restart of the books container
 #   1. the secret commands of secrets/README.md, run on a 0755 secrets/ as a clone has it, give secrets/ 0700 and
-#      a file only its owner and uid 65532 may read (mode 0600 + ACL); the port is published on 127.0.0.1 only
+#      a 0644 file in it (plain chmod, no ACL tools); the port is published on 127.0.0.1 only
 #   5. the password is nowhere in docker inspect, the image, the logs; a wrong password gives readiness DOWN
 #      and a log line naming the authentication failure; an unreadable secret file stops the service with a
 #      clear message; rotating the password as docs/operations.md says works (old one refused)
-#   5e. write protection with compose.auth.yaml and the tokens secret made as secrets/README.md says: writes
-#      without a token 401, with it 201/204, reads public; the token is in no log and no docker inspect
+#   5e. write protection with compose.auth.yaml and the tokens file made as secrets/README.md says: writes
+#      without a token 401, a malformed Authorization 400 invalid_request, with the token 201/204, reads public;
+#      BOOKS_AUTH_REQUIRED=true; the token is in no log and no docker inspect; rotation without a restart, by
+#      `sed -i` and by write-then-`mv` (both a new inode): the removed token is refused and the new one accepted
+#      within 3 s (the service looks once a second)
 #   6. backup and restore as docs/operations.md says (pg_dump -Fc / pg_restore through `exec -T`), into the
 #      same database and into a wiped volume (`down -v`)
 #   7. cleanup: `down -v`, plus anything left with this project's label, and the work directory
@@ -39,8 +42,7 @@
 #   POSTGRES_IMAGE         default localhost:5000/books-test/postgres:17 (the test stand-in, see lib/README.md)
 #   BOOKS_COMPOSE_PROJECT  compose project name (default books-ci-compose)
 #
-# Needs root (or docker access), docker-compose 1.29+, curl, openssl, python3 (docker-compose depends on it),
-# setfacl/getfacl (package acl; docker-env.sh up installs it).
+# Needs root (or docker access), docker-compose 1.29+, curl, openssl, python3 (docker-compose depends on it).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -61,8 +63,8 @@ export BOOKS_PORT="${BOOKS_PORT:-8080}"
 unset BOOKS_REPLICAS COMPOSE_FILE COMPOSE_PROJECT_NAME
 BASE="http://127.0.0.1:$BOOKS_PORT"
 # The one-line commands of secrets/README.md (checked to be there verbatim, then run in the work directory).
-SECRET_CMD='mkdir -p secrets && chmod 0700 secrets && (umask 077 && openssl rand -hex 32 > secrets/db_password.txt) && setfacl -m u:65532:r secrets/db_password.txt'
-TOKENS_CMD='mkdir -p secrets && chmod 0700 secrets && (umask 077 && openssl rand -hex 32 > secrets/api_tokens.txt) && setfacl -m u:65532:r secrets/api_tokens.txt'
+SECRET_CMD='mkdir -p secrets && chmod 0700 secrets && openssl rand -hex 32 > secrets/db_password.txt && chmod 0644 secrets/db_password.txt'
+TOKENS_CMD='mkdir -p secrets/tokens && chmod 0700 secrets && chmod 0755 secrets/tokens && openssl rand -hex 32 > secrets/tokens/api_tokens.txt && chmod 0644 secrets/tokens/api_tokens.txt'
 
 parse_args "--build --keep" "$@"
 
@@ -174,12 +176,8 @@ trap 'exit 143' TERM
 
 # --- preflight ------------------------------------------------------------------------------------------------
 log "preflight"
-if ! command -v setfacl >/dev/null || ! command -v getfacl >/dev/null; then
-    info "setfacl/getfacl missing: $LIB/docker-env.sh up installs them (package acl)"
-    "$LIB/docker-env.sh" up
-fi
-for tool in docker docker-compose curl openssl python3 timeout setfacl getfacl; do
-    command -v "$tool" >/dev/null || die "$tool is not installed (src/test/container/lib/docker-env.sh up installs docker + docker-compose + acl)"
+for tool in docker docker-compose curl openssl python3 timeout; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (src/test/container/lib/docker-env.sh up installs docker + docker-compose)"
 done
 if ! docker info >/dev/null 2>&1; then
     info "no Docker engine answers: starting one with $LIB/docker-env.sh up"
@@ -241,16 +239,13 @@ fi
 mkdir -p "$WORK/secrets" && chmod 0755 "$WORK/secrets"
 (cd "$WORK" && bash -c "$SECRET_CMD")
 PW=$(cat "$WORK/secrets/db_password.txt")
-# only_owner_and_65532 FILE: the ACL grants read to the owner and uid 65532 and nothing to anyone else.
-only_owner_and_65532() {
-    local acl
-    acl=$(getfacl -cp "$1" 2>/dev/null | grep -v '^$' | LC_ALL=C sort | tr '\n' ' ')
-    [ "$acl" = "group::--- mask::r-- other::--- user:65532:r-- user::rw- " ]
-}
-export -f only_owner_and_65532
+# private_0644 FILE: mode 0644, no ACL, inside the 0700 secrets/ of $WORK: no other host user gets to it.
+private_0644() { [ "$(stat -c %a "$1")" = 644 ] && [ "$(stat -c %a "$WORK/secrets")" = 700 ]; }
+export -f private_0644
+export WORK
 check "1 secrets/ is 0700 (it was 0755, as in a clone)" test "$(stat -c %a "$WORK/secrets")" = 700
-check "1 secret file: 64 hex characters, readable by its owner and uid 65532 only ($(getfacl -cp "$WORK/secrets/db_password.txt" 2>/dev/null | grep -v '^$' | tr '\n' ' '))" \
-    bash -c 'test "${#1}" -eq 64 && only_owner_and_65532 "$2"' _ "$PW" "$WORK/secrets/db_password.txt"
+check "1 secret file: 64 hex characters, mode 0644 inside the 0700 directory" \
+    bash -c 'test "${#1}" -eq 64 && private_0644 "$2"' _ "$PW" "$WORK/secrets/db_password.txt"
 
 # check_start_order LABEL: books' StartedAt >= the end of PostgreSQL's first passing health check (read right
 # after `up`: the engine keeps the last 5 checks only), and books met a ready database on its first try.
@@ -493,7 +488,7 @@ check "5b GET /books -> JSON 503" test "$CODE $(json error)" = "503 Service unav
 no_password "the logs after the wrong password" dc logs --no-color
 no_password "docker inspect books (wrong password)" docker inspect "$BOOKS_CID"
 
-log "5c. secret file not readable by the service (mode 0600: the ACL mask drops uid 65532's read access)"
+log "5c. secret file not readable by the service (mode 0600)"
 printf '%s\n' "$PW" >"$WORK/secrets/db_password.txt"
 chmod 0600 "$WORK/secrets/db_password.txt"
 dc up -d --no-deps --force-recreate books
@@ -507,10 +502,10 @@ fi
 state=$(inspect "$BOOKS_CID" '{{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}}')
 check "5c the service stops at start-up (not healthy; state: $state)" test "$(health "$BOOKS_CID")" != healthy
 # The remedy secrets/README.md gives.
-setfacl -m u:65532:r "$WORK/secrets/db_password.txt"
+chmod 0644 "$WORK/secrets/db_password.txt"
 dc up -d --no-deps --force-recreate books
 BOOKS_CID=$(cid books)
-if POLL=1 wait_until 120 ready_is 200; then pass "5c right password and read access for uid 65532 again: books ready"; else
+if POLL=1 wait_until 120 ready_is 200; then pass "5c right password and mode 0644 again: books ready"; else
     fail "5c books not ready again within 120 s"; fi
 data_intact "5c:"
 
@@ -530,8 +525,8 @@ if (cd "$WORK" && rotate_password); then pass "5d rotation commands ran"; else f
 PW=$(cat "$WORK/secrets/db_password.txt")
 PASSWORDS+=("$PW")
 BOOKS_CID=$(cid books)
-check "5d the secret file changed, kept its access (owner and uid 65532 only), no .new file left" \
-    bash -c 'test "$1" != "$2" -a ! -e "$3.new" && only_owner_and_65532 "$3.txt"' _ "$PW" "$OLD_PW" "$WORK/secrets/db_password"
+check "5d the secret file changed, kept its mode 0644, no .new file left" \
+    bash -c 'test "$1" != "$2" -a ! -e "$3.new" && private_0644 "$3.txt"' _ "$PW" "$OLD_PW" "$WORK/secrets/db_password"
 if POLL=1 wait_until 120 ready_is 200; then pass "5d books ready with the new password $(($(now_ms) - start)) ms after the rotation began"; else
     fail "5d books not ready with the new password within 120 s"; fi
 check "5d the old password is refused" grep -q 'password authentication failed' <<<"$(pg_login "$OLD_PW")"
@@ -539,16 +534,17 @@ check "5d the new password is accepted" test "$(pg_login "$PW")" = 1
 data_intact "5d:"
 
 # --- 5e. write protection (compose.auth.yaml) ------------------------------------------------------------------
-log "5e. write protection: the tokens secret as secrets/README.md says, then compose.auth.yaml"
+log "5e. write protection: the tokens file as secrets/README.md says, then compose.auth.yaml"
 if grep -qF "$TOKENS_CMD" "$ROOT/secrets/README.md"; then
     pass "5e secrets/README.md holds the one-line tokens command run here"
 else
     fail "5e secrets/README.md does not hold the command: $TOKENS_CMD"
 fi
 (cd "$WORK" && bash -c "$TOKENS_CMD")
-TOKEN=$(cat "$WORK/secrets/api_tokens.txt")
-check "5e tokens file: 64 hex characters, readable by its owner and uid 65532 only" \
-    bash -c 'test "${#1}" -eq 64 && only_owner_and_65532 "$2"' _ "$TOKEN" "$WORK/secrets/api_tokens.txt"
+TOKENS="$WORK/secrets/tokens/api_tokens.txt"
+TOKEN=$(cat "$TOKENS")
+check "5e tokens file: 64 hex characters, mode 0644 in a 0755 directory inside the 0700 secrets/" \
+    bash -c 'test "${#1}" -eq 64 && private_0644 "$2" && test "$(stat -c %a "$WORK/secrets/tokens")" = 755' _ "$TOKEN" "$TOKENS"
 DC_EXTRA=(-f "$COMPOSE_AUTH")
 dc up -d --no-deps --force-recreate books
 BOOKS_CID=$(cid books)
@@ -562,6 +558,9 @@ check "5e POST without a token -> 401, WWW-Authenticate: Bearer, problem+json er
 http DELETE "/books/$ID" -H "Authorization: Bearer $(openssl rand -hex 32)"
 check "5e DELETE with a wrong token -> 401 invalid_token" \
     test "$CODE $(grep -ci 'error="invalid_token"' <<<"$HDRS")" = "401 1"
+http DELETE "/books/$ID" -H "Authorization: Bearer $TOKEN $TOKEN"
+check "5e DELETE with two tokens in one header -> 400 invalid_request" \
+    test "$CODE $(grep -ci 'error="invalid_request"' <<<"$HDRS")" = "400 1"
 json_post /books '{"title": "Ubik", "author": "Philip K. Dick", "year": 1969}' -H "Authorization: Bearer $TOKEN"
 NEW=$(json id)
 check "5e POST with the token -> 201" test "$CODE" = 201
@@ -569,14 +568,51 @@ http DELETE "/books/$NEW" -H "Authorization: Bearer $TOKEN"
 check "5e DELETE with the token -> 204" test "$CODE" = 204
 data_intact "5e refused writes changed nothing:"
 env_books=$(inspect "$BOOKS_CID" '{{json .Config.Env}}')
-check "5e the service gets the tokens as a file (BOOKS_AUTH_TOKENS_FILE=/run/secrets/books_api_tokens)" \
-    grep -q '"BOOKS_AUTH_TOKENS_FILE=/run/secrets/books_api_tokens"' <<<"$env_books"
+check "5e the service gets the tokens as a file in a mounted directory, and fails closed (BOOKS_AUTH_REQUIRED=true)" \
+    bash -c 'grep -q "\"BOOKS_AUTH_TOKENS_FILE=/run/books-tokens/api_tokens.txt\"" <<<"$1" &&
+        grep -q "\"BOOKS_AUTH_REQUIRED=true\"" <<<"$1"' _ "$env_books"
 PASSWORDS+=("$TOKEN")
-no_password "docker inspect books (with the tokens secret)" docker inspect "$BOOKS_CID"
+no_password "docker inspect books (with the tokens file)" docker inspect "$BOOKS_CID"
 no_password "the logs with write protection on" dc logs --no-color
 check "5e the service logged that writes need a token" \
-    grep -q 'Writes need a bearer token: 1 static token(s) from /run/secrets/books_api_tokens' \
+    grep -q 'Writes need a bearer token: 1 static token(s) from /run/books-tokens/api_tokens.txt' \
     <<<"$(docker logs "$BOOKS_CID" 2>&1)"
+
+# rotated OLD NEW: within 3 s (the service looks at the file once a second) NEW writes and OLD is refused.
+write_status() {
+    json_post /books '{"title": "Rotated", "author": "Nobody", "year": 2001}' -H "Authorization: Bearer $1"
+    [ "$CODE" = 201 ] && http DELETE "/books/$(json id)" -H "Authorization: Bearer $1"
+    echo "$CODE"
+}
+rotated() { [ "$(write_status "$2")" = 204 ] && [ "$(write_status "$1")" = 401 ]; }
+log "5e. rotate tokens without a restart: sed -i, then write-temp-then-mv (each a new inode)"
+inode() { stat -c %i "$TOKENS"; }
+TOKEN2=$(openssl rand -hex 32)
+TOKEN3=$(openssl rand -hex 32)
+PASSWORDS+=("$TOKEN" "$TOKEN2" "$TOKEN3")
+before=$(inode)
+start=$(now_ms)
+sed -i "s/^$TOKEN\$/$TOKEN2/" "$TOKENS"
+check "5e sed -i replaced the file (inode $before -> $(inode)) and kept mode 0644" \
+    test "$(inode)" != "$before" -a "$(stat -c %a "$TOKENS")" = 644
+if POLL=0.2 wait_until 3 rotated "$TOKEN" "$TOKEN2"; then
+    pass "5e after sed -i: the removed token is refused (401), the new one writes, $(($(now_ms) - start)) ms after the edit"
+else
+    fail "5e after sed -i: not rotated within 3 s (old token $(write_status "$TOKEN"), new token $(write_status "$TOKEN2"))"
+fi
+before=$(inode)
+start=$(now_ms)
+(cd "$WORK" && printf '%s\n' "$TOKEN3" >secrets/tokens/api_tokens.new && chmod 0644 secrets/tokens/api_tokens.new &&
+    mv secrets/tokens/api_tokens.new secrets/tokens/api_tokens.txt)
+check "5e mv replaced the file (inode $before -> $(inode))" test "$(inode)" != "$before"
+if POLL=0.2 wait_until 3 rotated "$TOKEN2" "$TOKEN3"; then
+    pass "5e after write-then-mv: the removed token is refused (401), the new one writes, $(($(now_ms) - start)) ms after the edit"
+else
+    fail "5e after mv: not rotated within 3 s (old token $(write_status "$TOKEN2"), new token $(write_status "$TOKEN3"))"
+fi
+check "5e no restart: the same books container ($(inspect "$BOOKS_CID" '{{.RestartCount}}') restarts)" \
+    test "$(cid books) $(inspect "$BOOKS_CID" '{{.RestartCount}}')" = "$BOOKS_CID 0"
+no_password "the logs after the rotation" dc logs --no-color
 DC_EXTRA=()
 dc up -d --no-deps --force-recreate books
 BOOKS_CID=$(cid books)

@@ -813,10 +813,11 @@ async function checkRender(render) {
       const jwks = envValue('BOOKS_AUTH_JWT_JWKS');
       if (jwks) {
         for (const k of ['BOOKS_AUTH_JWT_ISSUER', 'BOOKS_AUTH_JWT_AUDIENCE']) if (!envValue(k)) problems.push(`${k} must be set with BOOKS_AUTH_JWT_JWKS (the service refuses to start without it)`);
-        if (!/^https:\/\//.test(jwks) && !jwks.startsWith('/')) problems.push(`BOOKS_AUTH_JWT_JWKS ${jwks}: fetch the keys over https (or mount them as a file)`);
+        if (!/^https:\/\//.test(jwks) && !jwks.startsWith('/')) problems.push(`BOOKS_AUTH_JWT_JWKS ${jwks}: fetch the keys over https (or mount them as a file); the service refuses other URLs`);
         what.push(`JWT from ${jwks}`);
       }
       const required = render.name === 'prod';
+      if (required && envValue('BOOKS_AUTH_REQUIRED') !== 'true') problems.push('BOOKS_AUTH_REQUIRED is not "true": a misspelt or missing credential setting would open writes instead of stopping the start');
       if (required && what.length === 0) problems.push('writes are open to anyone who reaches the Service: set BOOKS_AUTH_TOKENS_FILE (a file of a mounted Secret) and/or BOOKS_AUTH_JWT_JWKS with BOOKS_AUTH_JWT_ISSUER and BOOKS_AUTH_JWT_AUDIENCE');
       report('auth', `${subj}: ${what.length ? what.join(', ') : required ? 'no write protection' : 'writes open (allowed outside prod)'}`, problems);
     }

@@ -241,6 +241,7 @@ mutate replicas-under-hpa   $D 's/^spec:\n/spec:\n  replicas: 2\n/m'
 mutate overlay-replicas     overlays/prod/kustomization.yaml 's/(kind: Deployment\n      name: books\n    patch: \|-\n)/$1      - op: add\n        path: \/spec\/replicas\n        value: 3\n/'
 P=overlays/prod/kustomization.yaml
 mutate writes-open          $P 's/      - op: add\n        path: \/spec\/template\/spec\/containers\/0\/env\/-\n        value:\n          name: BOOKS_AUTH_TOKENS_FILE\n          value: \S+\n//'
+mutate not-required         $P 's/          name: BOOKS_AUTH_REQUIRED\n          value: "true"/          name: BOOKS_AUTH_REQUIRED\n          value: "false"/'
 mutate tokens-not-mounted   $P 's/value: \/var\/run\/secrets\/books\/auth\/tokens/value: \/etc\/books\/tokens/'
 mutate tokens-subpath       $P 's/(          mountPath: \/var\/run\/secrets\/books\/auth\n)/          subPath: tokens\n$1/'
 mutate tokens-world-mode    $P 's/defaultMode: 0440/defaultMode: 0444/'

@@ -10,10 +10,12 @@
 #
 # How: a single-node swarm (`docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:2377` when
 # the engine is not in a swarm yet; it leaves the swarm again at the end only if it made it). The stack is
-#   docker stack deploy --resolve-image never -c compose.yaml -c src/test/scale/swarm-override.yaml STACK
-# i.e. the file Compose uses, plus a test-only override for this machine (see that file): the kernel has no
+#   docker stack deploy --resolve-image never -c compose.yaml -c swarm.auth.yaml \
+#       -c src/test/scale/swarm-override.yaml STACK
+# i.e. the file Compose uses with the write protection docs/scaling.md prescribes for a swarm (the tokens file as
+# a Swarm secret, BOOKS_AUTH_REQUIRED=true), plus a test-only override for this machine (see that file): the kernel has no
 # IPVS, so Swarm's VIPs and routing mesh do not work here; the override uses endpoint_mode dnsrr and a
-# host-mode port per replica (each replica is reached on its own host port), and a secret file in a
+# host-mode port per replica (each replica is reached on its own host port), and secret files in a
 # temporary directory. The images come from BOOKS_IMAGE/POSTGRES_IMAGE as with Compose: private tags of
 # books:latest (STACK-base, STACK-rolled-1, STACK-unhealthy) and the PostgreSQL stand-in. --resolve-image
 # never: the tags exist only in the local engine.
@@ -27,7 +29,8 @@
 #   2. the database deployed (the same command without the extra file): the same books container becomes
 #      healthy by itself ("Database schema is up to date"), not restarted
 #   3. BOOKS_REPLICAS=3: three healthy replicas; the service name resolves to the three task addresses (dnsrr);
-#      every replica answers the API on its host port and sees the others' writes (one database)
+#      every replica answers the API on its host port and sees the others' writes (one database); writes need
+#      the token: without one every replica answers 401
 #   4. roll to a new tag: UpdateStatus completed, every slot's new container started before the old one
 #      stopped (start-first), three healthy replicas on the new image
 #   5. roll to an image that never turns healthy (the same image with SERVER_PORT=9999 in its config, so the
@@ -51,6 +54,7 @@ LIB="$ROOT/src/test/container/lib"
 . "$ROOT/src/test/lib/harness.sh"
 COMPOSE_YAML="$ROOT/compose.yaml"
 OVERRIDE="$HERE/swarm-override.yaml"
+SWARM_AUTH="$ROOT/swarm.auth.yaml"
 STACK="${BOOKS_SWARM_STACK:-books-swarm-ci}"
 SVC="${STACK}_books"
 PG_SVC="${STACK}_postgres"
@@ -74,7 +78,7 @@ TAGGED=0
 # deploy [extra compose files...]: the stack from compose.yaml + the override (+ extras); output in
 # $WORK/deploy.out. Environment (BOOKS_IMAGE, BOOKS_REPLICAS) is passed by the caller.
 deploy() {
-    local files=(-c "$COMPOSE_YAML" -c "$OVERRIDE") f rc=0
+    local files=(-c "$COMPOSE_YAML" -c "$SWARM_AUTH" -c "$OVERRIDE") f rc=0
     for f in "$@"; do files+=(-c "$f"); done
     DEPLOYED=1
     BOOKS_IMAGE="${BOOKS_IMAGE:-$IMAGE_V1}" timeout 120 docker stack deploy --detach=true --resolve-image never \
@@ -228,6 +232,11 @@ WORK=$(mktemp -d "/tmp/$STACK.XXXXXX")
 openssl rand -hex 32 >"$WORK/db_password.txt"
 chmod 0644 "$WORK/db_password.txt"
 export BOOKS_SWARM_SECRET_FILE="$WORK/db_password.txt"
+# The tokens file as secrets/README.md makes it; swarm.auth.yaml reads it from BOOKS_TOKENS_FILE.
+openssl rand -hex 32 >"$WORK/api_tokens.txt"
+chmod 0644 "$WORK/api_tokens.txt"
+export BOOKS_TOKENS_FILE="$WORK/api_tokens.txt"
+TOKEN=$(cat "$BOOKS_TOKENS_FILE")
 docker tag "$SOURCE_IMAGE" "$IMAGE_V1"
 docker tag "$SOURCE_IMAGE" "$IMAGE_ROLLED"
 # The unhealthy variant: the same image with SERVER_PORT=9999 in its configuration. The service then listens
@@ -269,8 +278,11 @@ check "1 spec: endpoint mode dnsrr, port 8080 published in host mode (test overr
     test "$(spec '{{.Spec.EndpointSpec.Mode}} {{range .Spec.EndpointSpec.Ports}}{{.TargetPort}}/{{.PublishMode}}{{end}}')" = "dnsrr 8080/host"
 check "1 spec: limits 512 MiB and 1 CPU" \
     test "$(spec '{{.Spec.TaskTemplate.Resources.Limits.MemoryBytes}} {{.Spec.TaskTemplate.Resources.Limits.NanoCPUs}}')" = "536870912 1000000000"
-check "1 spec: read-only root, all capabilities dropped, secret db_password, stop grace 20 s" \
-    test "$(spec '{{.Spec.TaskTemplate.ContainerSpec.ReadOnly}} {{.Spec.TaskTemplate.ContainerSpec.CapabilityDrop}} {{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.File.Name}}{{end}} {{.Spec.TaskTemplate.ContainerSpec.StopGracePeriod}}')" = "true [ALL] db_password 20s"
+check "1 spec: read-only root, all capabilities dropped, secrets db_password and books_api_tokens, stop grace 20 s" \
+    test "$(spec '{{.Spec.TaskTemplate.ContainerSpec.ReadOnly}} {{.Spec.TaskTemplate.ContainerSpec.CapabilityDrop}} {{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.File.Name}} {{end}}{{.Spec.TaskTemplate.ContainerSpec.StopGracePeriod}}')" = "true [ALL] db_password books_api_tokens 20s"
+env_spec=$(spec '{{json .Spec.TaskTemplate.ContainerSpec.Env}}')
+check "1 spec: write protection fails closed (BOOKS_AUTH_REQUIRED=true, BOOKS_AUTH_TOKENS_FILE=/run/secrets/books_api_tokens)" \
+    bash -c 'grep -q "\"BOOKS_AUTH_REQUIRED=true\"" <<<"$1" && grep -q "\"BOOKS_AUTH_TOKENS_FILE=/run/secrets/books_api_tokens\"" <<<"$1"' _ "$env_spec"
 tmp_mount=$(spec '{{range .Spec.TaskTemplate.ContainerSpec.Mounts}}{{.Type}}:{{.Target}} {{end}}')
 check "1 spec: a writable /tmp on the read-only root (tmpfs mount; mounts: ${tmp_mount:-none})" grep -q 'tmpfs:/tmp' <<<"$tmp_mount"
 check "1 spec: update start-first, parallelism 1, delay 5 s, monitor 30 s, failure action rollback; rollback start-first" \
@@ -331,12 +343,20 @@ check "3 dnsrr: the name 'books' resolves to the three task addresses" test -n "
 api_on_every_replica "3"
 ports=()
 for c in $(containers "$SVC"); do ports+=("$(host_port "$c")"); done
-http "${ports[0]}" POST /books -H 'Content-Type: application/json' -d '{"title": "Dune", "author": "Frank Herbert", "year": 1965}'
+refused=""
+for port in "${ports[@]}"; do
+    http "$port" POST /books -H 'Content-Type: application/json' -d '{"title": "Open", "author": "Nobody", "year": 2000}'
+    refused+="$port:$CODE "
+done
+check "3 a write without a token is refused with 401 on every replica ($refused)" \
+    test "$(grep -o ':401' <<<"$refused" | wc -l)" = 3
+http "${ports[0]}" POST /books -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
+    -d '{"title": "Dune", "author": "Frank Herbert", "year": 1965}'
 NEW_ID=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' <<<"$BODY")
-check "3 POST /books through replica 1 -> 201 (id ${NEW_ID:-none})" test "$CODE" = 201 -a -n "$NEW_ID"
+check "3 POST /books with the token through replica 1 -> 201 (id ${NEW_ID:-none})" test "$CODE" = 201 -a -n "$NEW_ID"
 http "${ports[1]}" GET "/books/$NEW_ID"
 seen2="$CODE"
-http "${ports[2]}" DELETE "/books/$NEW_ID"
+http "${ports[2]}" DELETE "/books/$NEW_ID" -H "Authorization: Bearer $TOKEN"
 check "3 one database: replica 2 reads it ($seen2), replica 3 deletes it ($CODE)" test "$seen2 $CODE" = "200 204"
 
 # --- 4. roll to a new tag ----------------------------------------------------------------------------------------------

@@ -36,8 +36,7 @@ REGISTRY_STORAGE="${BOOKS_CI_REGISTRY_STORAGE:-/var/lib/books-ci/registry}"
 DOCKER_WAIT="${BOOKS_CI_DOCKER_WAIT:-60}"
 REGISTRY_ADDR="127.0.0.1:5000"
 REGISTRY_URL="http://${REGISTRY_ADDR}/v2/"
-# acl: setfacl, with which the documented secret commands (secrets/README.md) grant uid 65532 read access.
-PACKAGES=(docker.io docker-compose docker-registry debootstrap acl)
+PACKAGES=(docker.io docker-compose docker-registry debootstrap)
 QEMU_PACKAGES=(qemu-user-static binfmt-support)
 
 log() { printf '[docker-env] %s\n' "$*" >&2; }

@@ -1,5 +1,8 @@
 package dev.books.auth;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,8 +17,10 @@ import io.helidon.config.ConfigException;
  * @param tokensFile   file of static bearer tokens ({@code books.auth.tokens-file}), if any
  * @param jwt          JWT access tokens ({@code books.auth.jwt.*}), if {@code jwks} is set
  * @param protectReads whether reads of {@code /books} need a token too ({@code books.auth.protect-reads})
+ * @param required     whether the service refuses to start without credentials ({@code books.auth.required})
  */
-public record AuthSettings(Optional<String> tokensFile, Optional<JwtSettings> jwt, boolean protectReads) {
+public record AuthSettings(
+        Optional<String> tokensFile, Optional<JwtSettings> jwt, boolean protectReads, boolean required) {
     /** Default scope that grants writes. */
     public static final String DEFAULT_WRITE_SCOPE = "books:write";
     /** Default tolerance for clocks that are not in step with the token issuer's. */
@@ -24,6 +29,8 @@ public record AuthSettings(Optional<String> tokensFile, Optional<JwtSettings> jw
     public static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofMinutes(15);
     /** Default least time between two fetches of the key set (a flood of unknown key ids cannot cause more). */
     public static final Duration DEFAULT_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
+    /** Least allowed {@code jwks-min-refresh-interval}: below it, tokens with made-up key ids drive the fetches. */
+    public static final Duration LEAST_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
     /** Default bound of one key set fetch (connect and read). */
     public static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
 
@@ -38,12 +45,17 @@ public record AuthSettings(Optional<String> tokensFile, Optional<JwtSettings> jw
         Optional<String> tokensFile = text(auth.get("tokens-file"));
         Optional<JwtSettings> jwt = text(auth.get("jwt.jwks")).map(jwks -> JwtSettings.create(jwks, auth.get("jwt")));
         boolean protectReads = auth.get("protect-reads").asBoolean().orElse(false);
+        boolean required = auth.get("required").asBoolean().orElse(false);
+        if (required && tokensFile.isEmpty() && jwt.isEmpty()) {
+            throw new IllegalStateException("books.auth.required (BOOKS_AUTH_REQUIRED) is true, but no credentials "
+                    + "are configured: set BOOKS_AUTH_TOKENS_FILE and/or BOOKS_AUTH_JWT_JWKS");
+        }
         if (protectReads && tokensFile.isEmpty() && jwt.isEmpty()) {
             throw new IllegalStateException("books.auth.protect-reads (BOOKS_AUTH_PROTECT_READS) is true, but no "
                     + "credentials are configured: set books.auth.tokens-file (BOOKS_AUTH_TOKENS_FILE) and/or "
                     + "books.auth.jwt.jwks (BOOKS_AUTH_JWT_JWKS)");
         }
-        return new AuthSettings(tokensFile, jwt, protectReads);
+        return new AuthSettings(tokensFile, jwt, protectReads, required);
     }
 
     /**
@@ -62,8 +74,8 @@ public record AuthSettings(Optional<String> tokensFile, Optional<JwtSettings> jw
     /**
      * How JWT access tokens are verified.
      *
-     * @param jwks               where the issuer's public keys are: an {@code https://} or {@code http://} URL, or a
-     *                           file path
+     * @param jwks               where the issuer's public keys are: an {@code https://} URL, an {@code http://}
+     *                           URL on a loopback host, or a file path
      * @param issuer             the required {@code iss}
      * @param audience           a value {@code aud} must contain
      * @param writeScope         the scope (in {@code scope} or {@code scp}) that grants writes
@@ -71,6 +83,7 @@ public record AuthSettings(Optional<String> tokensFile, Optional<JwtSettings> jw
      * @param jwksMaxAge         the key set is fetched again when it is older than this
      * @param jwksMinRefreshInterval least time between two fetches
      * @param jwksTimeout        bound of one fetch
+     * @param requireAtJwt       whether tokens must have {@code typ: at+jwt} (RFC 9068)
      */
     public record JwtSettings(
             String jwks,
@@ -80,7 +93,8 @@ public record AuthSettings(Optional<String> tokensFile, Optional<JwtSettings> jw
             Duration clockSkew,
             Duration jwksMaxAge,
             Duration jwksMinRefreshInterval,
-            Duration jwksTimeout) {
+            Duration jwksTimeout,
+            boolean requireAtJwt) {
 
         static JwtSettings create(String jwks, Config jwt) {
             String issuer = required(jwt, "issuer");
@@ -90,15 +104,62 @@ public record AuthSettings(Optional<String> tokensFile, Optional<JwtSettings> jw
                 throw new IllegalStateException(
                         "books.auth.jwt.write-scope must be one scope without spaces: " + writeScope);
             }
+            Duration minRefreshInterval = duration(jwt, "jwks-min-refresh-interval", DEFAULT_JWKS_MIN_REFRESH_INTERVAL);
+            if (minRefreshInterval.compareTo(LEAST_JWKS_MIN_REFRESH_INTERVAL) < 0) {
+                throw new IllegalStateException("books.auth.jwt.jwks-min-refresh-interval must be at least PT1S, "
+                        + "or every token with an unknown key id makes the service fetch the key set: "
+                        + minRefreshInterval);
+            }
             return new JwtSettings(
-                    jwks,
+                    checkedLocation(jwks),
                     issuer,
                     audience,
                     writeScope,
                     duration(jwt, "clock-skew", DEFAULT_CLOCK_SKEW),
                     duration(jwt, "jwks-max-age", DEFAULT_JWKS_MAX_AGE),
-                    duration(jwt, "jwks-min-refresh-interval", DEFAULT_JWKS_MIN_REFRESH_INTERVAL),
-                    duration(jwt, "jwks-timeout", DEFAULT_JWKS_TIMEOUT));
+                    minRefreshInterval,
+                    duration(jwt, "jwks-timeout", DEFAULT_JWKS_TIMEOUT),
+                    jwt.get("require-at-jwt").asBoolean().orElse(false));
+        }
+
+        /**
+         * The key set's location if it can be trusted: whoever can change the keys can mint write tokens, so keys
+         * come over TLS, from this host, or from a file.
+         */
+        static String checkedLocation(String jwks) {
+            // Schemes compare in ASCII only ((?i) of a regex), as host names below.
+            if (!jwks.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+                return jwks; // a file path (also C:\... on Windows)
+            }
+            String host;
+            try {
+                host = new URI(jwks).getHost();
+            } catch (URISyntaxException e) {
+                host = null;
+            }
+            if (host != null
+                    && (jwks.matches("(?i)https://.*") || (jwks.matches("(?i)http://.*") && isLoopback(host)))) {
+                return jwks;
+            }
+            throw new IllegalStateException("books.auth.jwt.jwks (BOOKS_AUTH_JWT_JWKS) must be an https:// URL "
+                    + "(http:// only on localhost or a loopback address) or a file: whoever can change the keys "
+                    + "on the way can mint write tokens");
+        }
+
+        private static boolean isLoopback(String host) {
+            if (host.matches("(?i)localhost")) {
+                return true;
+            }
+            String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            // Only IP literals are parsed (no name lookup): digits and dots, or an IPv6 address with colons.
+            if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+                return false;
+            }
+            try {
+                return InetAddress.getByName(literal).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
 
         /**
@@ -107,7 +168,7 @@ public record AuthSettings(Optional<String> tokensFile, Optional<JwtSettings> jw
          * @return {@code true} for an {@code http://} or {@code https://} location
          */
         public boolean jwksIsUrl() {
-            return jwks.startsWith("https://") || jwks.startsWith("http://");
+            return jwks.matches("(?i)https?://.*");
         }
 
         // Tokens from any issuer or for any audience would be accepted without these: refuse to start instead.

@@ -2,6 +2,7 @@ package dev.books.auth;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -35,10 +36,24 @@ final class Ed25519JdkVerifier implements JWSVerifier {
     /**
      * Creates a verifier for one key.
      *
-     * @param jwk an Ed25519 public key
+     * @param key an Ed25519 public key, see {@link #publicKey(OctetKeyPair)}
+     * @throws JOSEException when the key is not one
+     */
+    Ed25519JdkVerifier(Key key) throws JOSEException {
+        if (!(key instanceof PublicKey publicKey) || !(key instanceof java.security.interfaces.EdECKey)) {
+            throw new JOSEException("Not an Ed25519 public key");
+        }
+        this.key = publicKey;
+    }
+
+    /**
+     * The JDK public key of an Ed25519 JWK (nimbus cannot make one without Tink).
+     *
+     * @param jwk an Ed25519 key; only its public part is used
+     * @return the public key
      * @throws JOSEException when the key is not a usable Ed25519 public key
      */
-    Ed25519JdkVerifier(OctetKeyPair jwk) throws JOSEException {
+    static PublicKey publicKey(OctetKeyPair jwk) throws JOSEException {
         if (!Curve.Ed25519.equals(jwk.getCurve())) {
             throw new JOSEException("Not an Ed25519 key: " + jwk.getCurve());
         }
@@ -50,7 +65,7 @@ final class Ed25519JdkVerifier implements JWSVerifier {
         System.arraycopy(X509_PREFIX, 0, encoded, 0, X509_PREFIX.length);
         System.arraycopy(x, 0, encoded, X509_PREFIX.length, x.length);
         try {
-            this.key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
+            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
         } catch (GeneralSecurityException e) {
             throw new JOSEException("Not a usable Ed25519 public key", e);
         }
@@ -58,7 +73,10 @@ final class Ed25519JdkVerifier implements JWSVerifier {
 
     @Override
     public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
-        if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+        // No critical header parameter is understood, so a token naming one is not valid (RFC 7515, 4.1.11).
+        if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())
+                || (header.getCriticalParams() != null
+                        && !header.getCriticalParams().isEmpty())) {
             return false;
         }
         try {

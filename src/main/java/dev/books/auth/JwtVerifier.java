@@ -1,89 +1,94 @@
 package dev.books.auth;
 
 import java.lang.System.Logger.Level;
+import java.security.Key;
 import java.text.ParseException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
 /**
- * Verifies JWT access tokens (OAuth 2 / OpenID Connect): signature, issuer, audience, time, and reads the scopes.
+ * Verifies JWT access tokens (OAuth 2 / OpenID Connect) with nimbus' {@link DefaultJWTProcessor}: signature, type,
+ * issuer, audience, time; then reads the scopes.
  *
- * <p>Only {@code RS256}, {@code ES256} and {@code EdDSA} (Ed25519) are accepted; {@code none} and every HMAC
+ * <p>Only {@code RS256}, {@code ES256} and {@code EdDSA} (Ed25519) are accepted; unsecured tokens and every HMAC
  * algorithm are refused before any key is looked at. The algorithm decides the key type (RSA of at least 2048 bits,
- * EC on P-256, OKP on Ed25519), and a key that names another algorithm or another use is never tried, so a public
- * key can never be used as an HMAC secret or for an algorithm it was not published for (no key confusion). Keys
- * come only from the configured key set, never from the token's own {@code jwk}, {@code jku} or {@code x5u}
- * headers. Tokens with critical ({@code crit}) headers are refused: none is understood.
+ * EC on P-256, OKP on Ed25519), and a key published for another algorithm, use or operation is never tried, so a
+ * public key can never serve as an HMAC secret (no key confusion). Keys come only from the configured key set, never
+ * from the token's own {@code jwk}, {@code jku} or {@code x5u} headers. Critical ({@code crit}) headers are refused
+ * by the verifiers: none is understood. A {@code typ} other than {@code JWT} or {@code at+jwt} (an ID token, say) is
+ * refused, and with {@code require-at-jwt} only {@code at+jwt} passes (RFC 9068).
  */
 final class JwtVerifier {
     private static final System.Logger LOGGER = System.getLogger(JwtVerifier.class.getName());
     private static final Set<JWSAlgorithm> ALGORITHMS =
             Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA);
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
     private static final int MIN_RSA_BITS = 2048;
 
-    private final AuthSettings.JwtSettings settings;
-    private final JwksCache keys;
-    private final Clock clock;
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final JWKSource<SecurityContext> keys;
+    private final String keySource;
 
-    JwtVerifier(AuthSettings.JwtSettings settings, JwksCache keys, Clock clock) {
-        this.settings = settings;
+    JwtVerifier(AuthSettings.JwtSettings settings, JWKSource<SecurityContext> keys, String keySource) {
         this.keys = keys;
-        this.clock = clock;
+        this.keySource = keySource;
+        processor.setJWSTypeVerifier(
+                settings.requireAtJwt()
+                        ? new DefaultJOSEObjectTypeVerifier<>(AT_JWT)
+                        : new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, AT_JWT, null));
+        processor.setJWSKeySelector((header, context) -> publicKeys(header));
+        processor.setJWSVerifierFactory(new DefaultJWSVerifierFactory() {
+            @Override
+            public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
+                return JWSAlgorithm.EdDSA.equals(header.getAlgorithm())
+                        ? new Ed25519JdkVerifier(key)
+                        : super.createJWSVerifier(header, key);
+            }
+        });
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                Set.of(settings.audience()),
+                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+                Set.of(JWTClaimNames.EXPIRATION_TIME),
+                null);
+        claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+        processor.setJWTClaimsSetVerifier(claims);
     }
 
     /**
      * Where the keys come from, for logs.
      *
-     * @return URL or file of the key set
+     * @return URL (without credentials or query) or file of the key set
      */
     String keySource() {
-        return keys.location();
-    }
-
-    /** Why a token was refused. Logged (at DEBUG), never sent to the client; the token itself is never logged. */
-    enum Rejection {
-        MALFORMED("not a signed JWT"),
-        ALGORITHM("algorithm not accepted (RS256, ES256 and EdDSA are)"),
-        CRITICAL_HEADER("critical header parameters are not supported"),
-        UNKNOWN_KEY("no key of the key set fits its key id and algorithm"),
-        SIGNATURE("signature not valid"),
-        EXPIRED("expired"),
-        NO_EXPIRY("no exp claim"),
-        NOT_YET_VALID("not valid yet (nbf)"),
-        ISSUER("issued by another issuer"),
-        AUDIENCE("meant for another audience");
-
-        private final String text;
-
-        Rejection(String text) {
-            this.text = text;
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
+        return keySource;
     }
 
     /** The outcome of a verification. */
@@ -92,9 +97,10 @@ final class JwtVerifier {
     /**
      * A valid token.
      *
-     * @param scopes the scopes it grants
+     * @param scopes    the scopes it grants
+     * @param principal who it was issued to: issuer and subject
      */
-    record Valid(Set<String> scopes) implements Outcome {
+    record Valid(Set<String> scopes, String principal) implements Outcome {
         /**
          * Whether the token grants a scope.
          *
@@ -109,9 +115,9 @@ final class JwtVerifier {
     /**
      * A refused token.
      *
-     * @param reason why
+     * @param reason why, for the DEBUG log (never the token)
      */
-    record Invalid(Rejection reason) implements Outcome {}
+    record Invalid(String reason) implements Outcome {}
 
     /**
      * Verifies a token.
@@ -120,159 +126,65 @@ final class JwtVerifier {
      * @return valid with its scopes, or invalid with the reason
      */
     Outcome verify(String token) {
-        SignedJWT jwt;
         try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException | RuntimeException e) {
-            // Unsecured ("alg": "none") tokens fail here too: their header is not a JWS header.
-            return invalid(Rejection.MALFORMED);
+            JWTClaimsSet claims = processor.process(token, null);
+            return new Valid(scopes(claims), claims.getIssuer() + " " + claims.getSubject());
+        } catch (ParseException | BadJOSEException | JOSEException | RuntimeException e) {
+            // A key set that cannot be fetched (KeySourceException) refuses the token too: no key, no trust.
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOGGER.log(Level.DEBUG, () -> "JWT refused: " + reason);
+            return new Invalid(reason);
         }
-        JWSHeader header = jwt.getHeader();
-        JWSAlgorithm algorithm = header.getAlgorithm();
-        if (!ALGORITHMS.contains(algorithm)) {
-            return invalid(Rejection.ALGORITHM);
-        }
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            return invalid(Rejection.CRITICAL_HEADER);
-        }
-        List<JWSVerifier> verifiers = verifiers(keys.keys(), header);
-        if (verifiers.isEmpty() && header.getKeyID() != null && keys.refresh()) {
-            // An unknown key id: the issuer may have rotated its keys. refresh() is rate-limited.
-            verifiers = verifiers(keys.keys(), header);
-        }
-        if (verifiers.isEmpty()) {
-            return invalid(Rejection.UNKNOWN_KEY);
-        }
-        if (!verifiedByAny(jwt, verifiers)) {
-            return invalid(Rejection.SIGNATURE);
-        }
-        JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            return invalid(Rejection.MALFORMED);
-        }
-        Rejection rejection = checkClaims(claims);
-        return rejection == null ? new Valid(scopes(claims)) : invalid(rejection);
     }
 
-    private Rejection checkClaims(JWTClaimsSet claims) {
-        Instant now = clock.instant();
-        Date expiry = claims.getExpirationTime();
-        if (expiry == null) {
-            return Rejection.NO_EXPIRY;
+    /** The public keys of the set that may have signed a token with this header (none for other algorithms). */
+    private List<Key> publicKeys(JWSHeader header) throws KeySourceException {
+        JWSAlgorithm algorithm = header.getAlgorithm();
+        if (!ALGORITHMS.contains(algorithm)) {
+            return List.of();
         }
-        if (!now.isBefore(expiry.toInstant().plus(settings.clockSkew()))) {
-            return Rejection.EXPIRED;
+        JWKMatcher.Builder matcher = new JWKMatcher.Builder()
+                .keyType(KeyType.forAlgorithm(algorithm))
+                .keyID(header.getKeyID())
+                .keyUses(KeyUse.SIGNATURE, null)
+                .keyOperations(KeyOperation.VERIFY, null)
+                .algorithms(algorithm, null);
+        if (JWSAlgorithm.RS256.equals(algorithm)) {
+            matcher.minKeySize(MIN_RSA_BITS);
+        } else {
+            matcher.curve(JWSAlgorithm.ES256.equals(algorithm) ? Curve.P_256 : Curve.Ed25519);
         }
-        Date notBefore = claims.getNotBeforeTime();
-        if (notBefore != null && now.isBefore(notBefore.toInstant().minus(settings.clockSkew()))) {
-            return Rejection.NOT_YET_VALID;
+        List<Key> keys = new ArrayList<>();
+        for (JWK jwk : this.keys.get(new JWKSelector(matcher.build()), null)) {
+            try {
+                keys.add(
+                        switch (jwk) {
+                            case RSAKey rsa -> rsa.toRSAPublicKey();
+                            case ECKey ec -> ec.toECPublicKey();
+                            case OctetKeyPair okp -> Ed25519JdkVerifier.publicKey(okp);
+                            default -> throw new JOSEException("not a signature key");
+                        });
+            } catch (JOSEException e) {
+                LOGGER.log(Level.DEBUG, () -> "Key " + jwk.getKeyID() + " of the JWK set is unusable: " + e);
+            }
         }
-        if (!settings.issuer().equals(claims.getIssuer())) {
-            return Rejection.ISSUER;
-        }
-        List<String> audience = claims.getAudience();
-        if (audience == null || !audience.contains(settings.audience())) {
-            return Rejection.AUDIENCE;
-        }
-        return null;
+        return keys;
     }
 
     /** {@code scope} is a space-separated string (RFC 8693, RFC 9068); {@code scp} a string or an array of them. */
     private static Set<String> scopes(JWTClaimsSet claims) {
         Set<String> scopes = new HashSet<>();
-        addScopes(scopes, claims.getClaim("scope"));
-        addScopes(scopes, claims.getClaim("scp"));
-        return Set.copyOf(scopes);
-    }
-
-    private static void addScopes(Set<String> scopes, Object claim) {
-        if (claim instanceof String text) {
-            for (String scope : text.split(" ")) {
-                if (!scope.isEmpty()) {
-                    scopes.add(scope);
-                }
+        for (Object claim : new Object[] {claims.getClaim("scope"), claims.getClaim("scp")}) {
+            List<?> items = claim instanceof String text ? List.of(text.split(" ")) : List.of();
+            if (claim instanceof List<?> list) {
+                items = list;
             }
-        } else if (claim instanceof List<?> list) {
-            for (Object item : list) {
+            for (Object item : items) {
                 if (item instanceof String scope && !scope.isEmpty()) {
                     scopes.add(scope);
                 }
             }
         }
-    }
-
-    private static boolean verifiedByAny(SignedJWT jwt, List<JWSVerifier> verifiers) {
-        for (JWSVerifier verifier : verifiers) {
-            try {
-                if (jwt.verify(verifier)) {
-                    return true;
-                }
-            } catch (JOSEException | RuntimeException e) {
-                // A key that cannot check this signature is simply not the one that made it.
-                LOGGER.log(
-                        Level.DEBUG,
-                        () -> "JWT signature check failed: " + e.getClass().getSimpleName());
-            }
-        }
-        return false;
-    }
-
-    /** A verifier for every key that may have signed a token with this header. */
-    private static List<JWSVerifier> verifiers(List<JWK> keys, JWSHeader header) {
-        List<JWSVerifier> verifiers = new ArrayList<>();
-        for (JWK key : keys) {
-            if (!fits(key, header)) {
-                continue;
-            }
-            try {
-                verifiers.add(verifier(key, header.getAlgorithm()));
-            } catch (JOSEException e) {
-                LOGGER.log(
-                        Level.DEBUG, () -> "Key " + key.getKeyID() + " of the JWK set is unusable: " + e.getMessage());
-            }
-        }
-        return verifiers;
-    }
-
-    private static boolean fits(JWK key, JWSHeader header) {
-        JWSAlgorithm algorithm = header.getAlgorithm();
-        if (header.getKeyID() != null && !header.getKeyID().equals(key.getKeyID())) {
-            return false;
-        }
-        if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
-            return false;
-        }
-        if (key.getKeyOperations() != null && !key.getKeyOperations().contains(KeyOperation.VERIFY)) {
-            return false;
-        }
-        if (key.getAlgorithm() != null && !key.getAlgorithm().equals(algorithm)) {
-            return false;
-        }
-        if (JWSAlgorithm.RS256.equals(algorithm)) {
-            return key instanceof RSAKey rsa && rsa.size() >= MIN_RSA_BITS;
-        }
-        if (JWSAlgorithm.ES256.equals(algorithm)) {
-            return key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve());
-        }
-        return JWSAlgorithm.EdDSA.equals(algorithm)
-                && key instanceof OctetKeyPair okp
-                && Curve.Ed25519.equals(okp.getCurve());
-    }
-
-    private static JWSVerifier verifier(JWK key, JWSAlgorithm algorithm) throws JOSEException {
-        if (JWSAlgorithm.RS256.equals(algorithm)) {
-            return new RSASSAVerifier((RSAKey) key);
-        }
-        if (JWSAlgorithm.ES256.equals(algorithm)) {
-            return new ECDSAVerifier((ECKey) key);
-        }
-        return new Ed25519JdkVerifier((OctetKeyPair) key);
-    }
-
-    private static Invalid invalid(Rejection reason) {
-        LOGGER.log(Level.DEBUG, () -> "JWT refused: " + reason);
-        return new Invalid(reason);
+        return Set.copyOf(scopes);
     }
 }

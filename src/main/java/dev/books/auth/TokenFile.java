@@ -117,7 +117,8 @@ public final class TokenFile {
                         Level.INFO,
                         "Tokens file " + path + " re-read: " + fresh.digests().size() + " token(s)");
             }
-        } catch (IOException | SecurityException e) {
+        } catch (IOException | RuntimeException e) {
+            // Whatever went wrong, the request that happened to look goes on (no 500): without the file, no token.
             if (current.stamp() != null) {
                 LOGGER.log(
                         Level.WARNING,
@@ -131,7 +132,10 @@ public final class TokenFile {
 
     private static Snapshot read(Path path) throws IOException {
         Stamp stamp = Stamp.of(path);
-        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        // Bytes that are not UTF-8 become U+FFFD, which no token contains: that line is reported, the rest applies.
+        List<String> lines = new String(Files.readAllBytes(path), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         List<byte[]> digests = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -155,7 +159,7 @@ public final class TokenFile {
     private static String problem(String line) {
         if (line.regionMatches(true, 0, SHA256_PREFIX, 0, SHA256_PREFIX.length())) {
             String hex = line.substring(SHA256_PREFIX.length());
-            return hex.length() == 64 && hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+            return hex.length() == 64 && hex.chars().allMatch(TokenFile::isAsciiHexDigit)
                     ? null
                     : "sha256: must be followed by 64 hexadecimal digits";
         }
@@ -164,6 +168,11 @@ public final class TokenFile {
                     + " after the token)";
         }
         return null;
+    }
+
+    /** Only ASCII: {@link Character#digit} also takes other scripts' digits, which {@link HexFormat} refuses. */
+    private static boolean isAsciiHexDigit(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     static byte[] sha256(String token) {

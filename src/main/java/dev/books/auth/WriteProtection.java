@@ -2,7 +2,6 @@ package dev.books.auth;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +31,10 @@ import io.helidon.webserver.http.RoutingResponse;
  * {@code books.auth.protect-reads} the reads of {@code /books} need one too, any valid one (health, metrics and the
  * OpenAPI document stay open for probes and scrapers). A refused request is answered before it reaches the books service,
  * so it changes nothing: 401 with {@code WWW-Authenticate: Bearer} (and {@code error="invalid_token"} when a token
- * was sent but is not valid, RFC 6750 section 3.1), or 403 {@code error="insufficient_scope"} for a valid JWT
- * without the write scope. Refusals are counted in {@code books.auth.rejected} by reason. No token is ever logged,
+ * was sent but is not valid, RFC 6750 section 3.1), 400 {@code error="invalid_request"} for bearer credentials that
+ * cannot be a token (none after the scheme, two tokens, several headers), or 403 {@code error="insufficient_scope"}
+ * for a valid JWT without the write scope. An accepted request carries its {@link Caller} (whose idempotency keys
+ * it uses). Refusals are counted in {@code books.auth.rejected} by reason. No token is ever logged,
  * counted or echoed.
  *
  * <p>With no credentials configured every request passes and one WARNING at start says that writes are open.
@@ -53,6 +54,8 @@ public final class WriteProtection implements Filter {
     enum Reason {
         /** No bearer token was sent. */
         MISSING_TOKEN,
+        /** Bearer credentials that cannot be a token. */
+        INVALID_REQUEST,
         /** A token was sent, but it is unknown, malformed, expired, or not for this service. */
         INVALID_TOKEN,
         /** A valid JWT without the write scope. */
@@ -91,7 +94,8 @@ public final class WriteProtection implements Filter {
         AuthSettings settings = AuthSettings.create(auth);
         Optional<TokenFile> tokens = settings.tokensFile().map(file -> TokenFile.load(Path.of(file)));
         Optional<JwtVerifier> jwt = settings.jwt()
-                .map(jwtSettings -> new JwtVerifier(jwtSettings, JwksCache.create(jwtSettings), Clock.systemUTC()));
+                .map(jwtSettings ->
+                        new JwtVerifier(jwtSettings, IssuerKeys.create(jwtSettings), IssuerKeys.describe(jwtSettings)));
         WriteProtection protection = new WriteProtection(settings, tokens, jwt, registry);
         protection.logSummary();
         return protection;
@@ -103,9 +107,13 @@ public final class WriteProtection implements Filter {
             chain.proceed();
             return;
         }
-        Reason refusal = check(BearerToken.from(req.headers().all(HeaderNames.AUTHORIZATION, List::of)));
+        Checked checked = check(BearerToken.from(req.headers().all(HeaderNames.AUTHORIZATION, List::of)));
+        Reason refusal = checked.refusal();
         if (refusal == null || (refusal == Reason.INSUFFICIENT_SCOPE && isSafe(req))) {
             // A protected read needs a valid token, not the write scope.
+            if (checked.caller() != null) {
+                req.context().register(checked.caller());
+            }
             chain.proceed();
             return;
         }
@@ -116,6 +124,7 @@ public final class WriteProtection implements Filter {
                         + req.path().absolute().rawPath() + ": " + refusal.tag());
         switch (refusal) {
             case MISSING_TOKEN -> res.header(WWW_AUTHENTICATE, REALM);
+            case INVALID_REQUEST -> res.header(WWW_AUTHENTICATE, REALM + ", error=\"invalid_request\"");
             case INVALID_TOKEN -> res.header(WWW_AUTHENTICATE, REALM + ", error=\"invalid_token\"");
             case INSUFFICIENT_SCOPE ->
                 res.header(
@@ -141,26 +150,35 @@ public final class WriteProtection implements Filter {
         return path.equals("/books") || path.startsWith("/books/");
     }
 
-    /** {@code null} when the token grants writes, else why not. */
-    private Reason check(BearerToken.Presented presented) {
+    /**
+     * What a check found.
+     *
+     * @param refusal {@code null} when the token grants writes, else why not
+     * @param caller  who presented the token, when it is valid
+     */
+    private record Checked(Reason refusal, Caller caller) {}
+
+    private Checked check(BearerToken.Presented presented) {
         return switch (presented) {
-            case BearerToken.Absent absent -> Reason.MISSING_TOKEN;
-            case BearerToken.Malformed malformed -> Reason.INVALID_TOKEN;
+            case BearerToken.Absent absent -> new Checked(Reason.MISSING_TOKEN, null);
+            case BearerToken.Malformed malformed -> new Checked(Reason.INVALID_REQUEST, null);
             case BearerToken.Token token -> check(token.value());
         };
     }
 
-    private Reason check(String token) {
+    private Checked check(String token) {
         if (tokens.isPresent() && tokens.get().matches(token)) {
-            return null;
+            return new Checked(null, Caller.ofToken(token));
         }
         if (jwt.isEmpty()) {
-            return Reason.INVALID_TOKEN;
+            return new Checked(Reason.INVALID_TOKEN, null);
         }
         return switch (jwt.get().verify(token)) {
             case JwtVerifier.Valid valid ->
-                valid.grants(settings.jwt().orElseThrow().writeScope()) ? null : Reason.INSUFFICIENT_SCOPE;
-            case JwtVerifier.Invalid invalid -> Reason.INVALID_TOKEN;
+                new Checked(
+                        valid.grants(settings.jwt().orElseThrow().writeScope()) ? null : Reason.INSUFFICIENT_SCOPE,
+                        Caller.ofJwt(valid.principal()));
+            case JwtVerifier.Invalid invalid -> new Checked(Reason.INVALID_TOKEN, null);
         };
     }
 
@@ -172,6 +190,12 @@ public final class WriteProtection implements Filter {
                         Status.UNAUTHORIZED_401,
                         "Unauthorized",
                         "This request needs a bearer token (Authorization: Bearer <token>).");
+            case INVALID_REQUEST ->
+                Problem.of(
+                        "invalid-request",
+                        Status.BAD_REQUEST_400,
+                        "Bad request",
+                        "The Authorization header must be one 'Bearer <token>' with a single token.");
             case INVALID_TOKEN ->
                 Problem.of(
                         "invalid-token",

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
+import dev.books.auth.Caller;
 import dev.books.db.Sql;
 import dev.books.http.EntityTags;
 import dev.books.http.ErrorHandling;
@@ -115,7 +116,7 @@ public final class BookService implements HttpService {
             return;
         }
         IdempotentCreation.Outcome outcome =
-                idempotent.create(key.get(), IdempotentCreation.hash(fields.parameters()), tx -> {
+                idempotent.create(Caller.of(req), key.get(), IdempotentCreation.hash(fields.parameters()), tx -> {
                     Book book = BookRepository.insert(tx, fields);
                     return new IdempotentCreation.Outcome(
                             book.id(), new String(BookJson.of(book).toBytes(), StandardCharsets.UTF_8), false);

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.books.auth.Caller;
 import dev.books.db.Sql;
 import dev.books.http.ProblemException;
 import dev.books.http.ProblemType;
@@ -23,10 +24,11 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Creation at most once per {@code Idempotency-Key}: of concurrent requests with the same key, on any number of
+ * Creation at most once per {@code Idempotency-Key} and caller: of concurrent requests with the same key, on any number of
  * service instances, one creates the resource and the others get its answer. The key, a hash of the request and
  * the first answer live in the {@code idempotency_keys} table, in the same transaction as the creation, and are
- * forgotten after {@code books.idempotency-ttl}.
+ * forgotten after {@code books.idempotency-ttl}. Each caller ({@link Caller}) has keys of its own: another token
+ * holder's same key neither replays this caller's book nor blocks its key.
  */
 public final class IdempotentCreation {
     /** The request header. */
@@ -93,30 +95,31 @@ public final class IdempotentCreation {
     }
 
     /**
-     * Creates once per key.
+     * Creates once per caller and key.
      *
+     * @param caller who sent the request
      * @param key    the client's key
      * @param hash   {@link #hash(Object...)} of the request
      * @param create creates the resource in the given transaction and returns its id and the 201 body
      * @return the outcome: created now, or what an earlier request with this key got
      * @throws ProblemException 422 when the key was used for a different request
      */
-    public Outcome create(String key, String hash, CreateWork create) {
+    public Outcome create(Caller caller, String key, String hash, CreateWork create) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             long expiredBefore = System.currentTimeMillis() - ttl.toMillis();
             Optional<Outcome> created = sql.transaction(tx -> {
-                tx.update("delete-expired-idempotency-key", key, expiredBefore);
-                if (tx.update("claim-idempotency-key", key, hash, System.currentTimeMillis()) != 1) {
+                tx.update("delete-expired-idempotency-key", caller.id(), key, expiredBefore);
+                if (tx.update("claim-idempotency-key", caller.id(), key, hash, System.currentTimeMillis()) != 1) {
                     return Optional.empty();
                 }
                 Outcome outcome = create.create(tx);
-                tx.update("complete-idempotency-key", outcome.id(), outcome.body(), key);
+                tx.update("complete-idempotency-key", outcome.id(), outcome.body(), caller.id(), key);
                 return Optional.of(outcome);
             });
             if (created.isPresent()) {
                 return created.get();
             }
-            Optional<Stored> existing = sql.one("get-idempotency-key", Stored::read, key);
+            Optional<Stored> existing = sql.one("get-idempotency-key", Stored::read, caller.id(), key);
             if (existing.isPresent() && !sameHash(existing.get().hash(), hash)) {
                 throw ProblemType.IDEMPOTENCY_KEY_REUSED.exception(
                         "This Idempotency-Key was already used for a different request; use a new key.");

@@ -78,8 +78,8 @@ public final class TestAuth implements AutoCloseable {
             auth.put("books.auth.jwt.jwks", issuer.jwksUrl());
             auth.put("books.auth.jwt.issuer", TestIssuer.ISSUER);
             auth.put("books.auth.jwt.audience", TestIssuer.AUDIENCE);
-            // Every unknown key id may fetch the key set (the rate limit has its own unit test).
-            auth.put("books.auth.jwt.jwks-min-refresh-interval", "PT0S");
+            // The least interval allowed: a rotated key is fetched soon (the rate limit has its own unit test).
+            auth.put("books.auth.jwt.jwks-min-refresh-interval", "PT1S");
         }
         auth.put("books.auth.protect-reads", Boolean.toString(protectReads));
         return Config.builder()

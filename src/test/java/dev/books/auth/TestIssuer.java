@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -60,6 +61,9 @@ public final class TestIssuer implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicInteger fetches = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong hugeBytesSent = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String override;
+    private volatile boolean down;
     private final ECKey ec;
     private final KeyPair ed25519;
     private final OctetKeyPair ed25519Jwk;
@@ -97,11 +101,42 @@ public final class TestIssuer implements AutoCloseable {
             TestIssuer issuer = new TestIssuer(server);
             server.createContext("/jwks.json", exchange -> {
                 issuer.fetches.incrementAndGet();
-                byte[] body = issuer.jwks().getBytes(StandardCharsets.UTF_8);
+                if (issuer.down) {
+                    exchange.sendResponseHeaders(503, -1);
+                    exchange.close();
+                    return;
+                }
+                String json = issuer.override != null ? issuer.override : issuer.jwks();
+                byte[] body = json.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/jwk-set+json");
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
+                }
+            });
+            // A redirect to the real key set: a client that follows it could be led anywhere.
+            server.createContext("/redirect", exchange -> {
+                exchange.getResponseHeaders().set("Location", issuer.jwksUrl());
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+            });
+            // An endless key set (bounded here at 64 MiB): a client that reads before it counts reads it all.
+            server.createContext("/huge", exchange -> {
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, 0);
+                byte[] chunk = new byte[64 * 1024];
+                Arrays.fill(chunk, (byte) ' ');
+                long sent = 0;
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write('{');
+                    for (int i = 0; i < 1024; i++) {
+                        out.write(chunk);
+                        sent += chunk.length;
+                        long most = sent;
+                        issuer.hugeBytesSent.accumulateAndGet(most, Math::max);
+                    }
+                } catch (IOException e) {
+                    // The client hung up: what it did not read is not counted.
                 }
             });
             server.start();
@@ -118,6 +153,57 @@ public final class TestIssuer implements AutoCloseable {
      */
     public String jwksUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
+    }
+
+    /**
+     * A URL of this issuer other than the key set's.
+     *
+     * @param path {@code /redirect} (302 to the key set) or {@code /huge} (64 MiB of JSON)
+     * @return the URL
+     */
+    public String url(String path) {
+        return jwksUrl().replace("/jwks.json", path);
+    }
+
+    /**
+     * The most of the endless key set one response sent before the client stopped reading.
+     *
+     * @return bytes
+     */
+    public long hugeBytesSent() {
+        return hugeBytesSent.get();
+    }
+
+    /**
+     * Serves this JSON instead of the issuer's keys, until called with {@code null}.
+     *
+     * @param json what to serve
+     */
+    public void serve(String json) {
+        override = json;
+    }
+
+    /**
+     * Answers 503 to key set requests (an outage) or serves the keys again.
+     *
+     * @param isDown whether the issuer is down
+     */
+    public void down(boolean isDown) {
+        down = isDown;
+    }
+
+    /**
+     * A token signed with the current RSA key, its header and claims changed by functions.
+     *
+     * @param header changes to the header (alg RS256, kid and typ JWT set)
+     * @param change changes to the claims
+     * @return the token
+     */
+    public String rs256(
+            java.util.function.UnaryOperator<JWSHeader.Builder> header, Consumer<JWTClaimsSet.Builder> change) {
+        JWSHeader.Builder builder =
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID()).type(JOSEObjectType.JWT);
+        return sign(rsaSigner(rsa), header.apply(builder).build(), claims(change));
     }
 
     /**
@@ -222,6 +308,14 @@ public final class TestIssuer implements AutoCloseable {
         bad.add(new String[] {"signature of another token", tamperedPayload()});
         bad.add(new String[] {"RS256 header with the kid of the EC key", rs256WithKid(ec.getKeyID())});
         bad.add(new String[] {"not a JWT", "abc.def.ghi"});
+        bad.add(new String[] {
+            "an ID token (typ id_token+jwt)",
+            rs256(h -> h.type(new JOSEObjectType("id_token+jwt")), c -> c.claim("scope", WRITE))
+        });
+        bad.add(new String[] {
+            "critical header",
+            rs256(h -> h.criticalParams(Set.of("exp")).customParam("exp", 1), c -> c.claim("scope", WRITE))
+        });
         return bad;
     }
 

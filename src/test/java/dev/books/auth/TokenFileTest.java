@@ -80,6 +80,28 @@ class TokenFileTest {
     }
 
     @Test
+    void aBadLineIsReportedByNumberAndTheRestOfTheEditApplies() throws IOException {
+        Path file = write("old-token", "removed-token");
+        TokenFile tokens = TokenFile.load(file, clock::get);
+        // Arabic-Indic digits are digits to Character.digit, but not hexadecimal ones.
+        String foreignDigits = "sha256:" + "\u0661".repeat(64);
+        byte[] notUtf8 = {'b', 'a', 'd', (byte) 0xff, '\n'};
+        try (LogCapture logs = LogCapture.start()) {
+            write(foreignDigits, "new-token", "old-token");
+            Files.write(file, notUtf8, java.nio.file.StandardOpenOption.APPEND);
+            clock.addAndGet(SECOND);
+
+            assertThat("no exception reaches the request", tokens.matches("new-token"), is(true));
+            assertThat(tokens.matches("old-token"), is(true));
+            assertThat("removed in the same edit", tokens.matches("removed-token"), is(false));
+            assertThat(tokens.size(), is(2));
+            assertThat(logs.text(), containsString("line 1: sha256: must be followed by 64 hexadecimal digits"));
+            assertThat(logs.text(), containsString("line 4: not a bearer token"));
+            assertThat("the content is never logged", logs.text(), not(containsString("\u0661")));
+        }
+    }
+
+    @Test
     void missingFileAtStartIsAnErrorNamingTheFileAndSetting() {
         Path missing = dir.resolve("nope");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TokenFile.load(missing));
