@@ -13,6 +13,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 import org.apache.logging.log4j.message.MapMessage;
+import org.apache.logging.log4j.util.IndexedReadOnlyStringMap;
 
 /**
  * Gives every request an id and writes the access log.
@@ -104,17 +105,9 @@ public final class RequestLog implements Filter {
      */
     static final class AccessLine extends MapMessage<AccessLine, Object> {
         private static final long serialVersionUID = 1L;
-        private final String method;
-        private final String path;
-        private final int status;
-        private final long nanos;
 
         AccessLine(String method, String path, int status, long nanos) {
             super(4);
-            this.method = method;
-            this.path = path;
-            this.status = status;
-            this.nanos = nanos;
             with("http.request.method", method);
             with("url.path", path);
             with("http.response.status_code", status);
@@ -131,19 +124,17 @@ public final class RequestLog implements Filter {
         /** Formatted by the log's writer thread, not the request's. */
         @Override
         public void formatTo(StringBuilder text) {
-            long micros = nanos / 1000;
-            long fraction = micros % 1000;
-            text.append(method)
+            IndexedReadOnlyStringMap data = getIndexedReadOnlyStringMap();
+            long micros = data.<Long>getValue("event.duration") / 1000;
+            text.append(data.<String>getValue("http.request.method"))
                     .append(' ')
-                    .append(path)
+                    .append(data.<String>getValue("url.path"))
                     .append(' ')
-                    .append(status)
+                    .append(data.<Integer>getValue("http.response.status_code"))
                     .append(' ')
                     .append(micros / 1000)
                     .append('.')
-                    .append((char) ('0' + fraction / 100))
-                    .append((char) ('0' + fraction / 10 % 10))
-                    .append((char) ('0' + fraction % 10))
+                    .append(Long.toString(1000 + micros % 1000), 1, 4)
                     .append("ms");
         }
     }
