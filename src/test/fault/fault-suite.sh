@@ -787,7 +787,7 @@ LOGS=("$TMP"/service-*.log)
 SECRET_HITS="$(cat "${LOGS[@]}" | grep -cF "$SECRET" || true)"
 TRACES="$(cat "${LOGS[@]}" | grep -cE '^[[:space:]]+at [a-zA-Z]' || true)"
 SEVERE="$(cat "${LOGS[@]}" | grep -cE ' (SEVERE|ERROR) ' || true)"
-WARNINGS="$(cat "${LOGS[@]}" | grep -c ' WARNING ' || true)"
+WARNINGS="$(cat "${LOGS[@]}" | grep -cE ' (WARNING|WARN) ' || true)"
 WHERE=""
 for f in "${LOGS[@]}"; do
     n="$(grep -cE '^[[:space:]]+at [a-zA-Z]| (SEVERE|ERROR) ' "$f" || true)"

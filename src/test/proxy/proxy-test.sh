@@ -327,7 +327,7 @@ check "control: with HAProxy's default HTTP/1.0 check the instance is $STATE (ex
 stop_haproxy
 
 log "logs"
-check "the service logged no error" eval '! grep -E "SEVERE|Exception" "$WORK/service.log"'
+check "the service logged no error" eval '! grep -E " (SEVERE|ERROR) |Exception" "$WORK/service.log"'
 # nginx logs a refused large body at level error; everything else of that level would be a problem.
 check "nginx logged no error but the expected 413" \
     eval '! grep -E "\[(error|crit|alert|emerg)\]" "$WORK/nginx/logs/error.log" | grep -v "client intended to send too large body"'

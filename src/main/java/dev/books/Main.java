@@ -2,6 +2,7 @@ package dev.books;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,16 +18,13 @@ import dev.books.http.ErrorHandling;
 import dev.books.http.HttpMetrics;
 import dev.books.http.RequestLog;
 import dev.books.idempotency.IdempotentCreation;
-import dev.books.logging.LastingLogManager;
-import dev.books.logging.LogFormat;
-import dev.books.logging.LogOutput;
+import dev.books.logging.DroppedLines;
 import dev.books.openapi.SwaggerUi;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.http.HeaderValues;
-import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.service.registry.GlobalServiceRegistry;
@@ -36,16 +34,21 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * Starts the books service: configuration, database, routing; and stops it cleanly on SIGTERM.
  */
 public final class Main {
     static {
-        // Before the first logger exists: keep logging alive during shutdown (see LastingLogManager).
+        // Before the first logger exists: java.util.logging and System.Logger (Helidon, the service) go to Log4j2,
+        // which takes the log format from books.log.format (log4j2.xml), or else from BOOKS_LOG_FORMAT.
         if (System.getProperty("java.util.logging.manager") == null) {
-            System.setProperty("java.util.logging.manager", LastingLogManager.class.getName());
+            System.setProperty("java.util.logging.manager", org.apache.logging.log4j.jul.LogManager.class.getName());
         }
+        String format = System.getProperty("books.log.format", System.getenv("BOOKS_LOG_FORMAT"));
+        System.setProperty(
+                "books.log.format", format == null ? "text" : format.strip().toLowerCase(Locale.ROOT));
     }
 
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
@@ -66,11 +69,11 @@ public final class Main {
         Services.set(Config.class, config);
         Database database;
         try {
-            // The log format first, so that even the logging set-up's own line is in it.
-            LogOutput.shared()
-                    .format(LogFormat.of(
-                            config.get("books.log.format").asString().orElse("text")));
-            LogConfig.configureRuntime();
+            String format = System.getProperty("books.log.format");
+            if (!format.equals("text") && !format.equals("json")) {
+                throw new IllegalStateException(
+                        "books.log.format (BOOKS_LOG_FORMAT) must be text or json, not '" + format + "'");
+            }
             // Helidon's metrics registry (its service registry, Micrometer) takes a good part of start-up to
             // create: create it on the other core while this thread opens the pool. setup() gets the same one.
             startEarly("books-metrics-start", () -> Services.get(MeterRegistry.class));
@@ -147,6 +150,7 @@ public final class Main {
         MeterRegistry registry = Services.get(MeterRegistry.class);
         WriteProtection writeProtection = WriteProtection.create(books.get("auth"), registry);
         PoolMetrics.register(registry, database);
+        DroppedLines.register(registry);
         HealthObserver health = HealthObserver.builder()
                 .details(true)
                 .useSystemServices(false)
@@ -210,7 +214,7 @@ public final class Main {
     }
 
     private static void exit() {
-        LogOutput.shared().flush();
+        LogManager.shutdown();
         System.exit(1);
     }
 
@@ -247,6 +251,7 @@ public final class Main {
         server.stop();
         database.close();
         LOGGER.log(Level.INFO, "Stopped");
-        LogOutput.shared().flush();
+        // Writes what is queued (log4j2.xml: shutdownHook="disable").
+        LogManager.shutdown();
     }
 }

@@ -103,7 +103,7 @@ class MainIT {
     }
 
     @Test
-    void jsonLogsAreOneObjectPerLineWithAccessFields() throws IOException {
+    void jsonLogsAreEcsObjectsOnePerLineWithAccessFields() throws IOException {
         try (ServiceProcess service = ServiceProcess.start(Map.of("BOOKS_LOG_FORMAT", "json"))) {
             service.awaitLog("books is up", START);
             assertThat(service.api().get("/books/1", "X-Request-Id", "json-1").status(), is(200));
@@ -114,24 +114,43 @@ class MainIT {
             List<JsonNode> lines = new ArrayList<>();
             for (String line : service.log().split("\\R")) {
                 if (!line.isEmpty()) {
-                    lines.add(json.readTree(line));
+                    try {
+                        lines.add(json.readTree(line));
+                    } catch (IOException e) {
+                        throw new AssertionError("not a JSON line: " + line, e);
+                    }
                 }
             }
             for (JsonNode line : lines) {
-                for (String member : List.of("time", "level", "logger", "message")) {
+                for (String member : List.of("@timestamp", "log.level", "log.logger", "message")) {
                     assertThat(line + " has " + member, line.path(member).isTextual(), is(true));
                 }
             }
             JsonNode access = lines.stream()
-                    .filter(l -> "json-2".equals(l.path("requestId").asText()))
+                    .filter(l -> "json-2".equals(l.path("http.request.id").asText()))
                     .findFirst()
                     .orElseThrow();
-            assertThat(access.get("logger").asText(), is("dev.books.access"));
-            assertThat(access.get("method").asText(), is("GET"));
-            assertThat(access.get("path").asText(), is("/books/x"));
-            assertThat(access.get("status").asInt(), is(400));
-            assertThat(access.get("durationMs").isNumber(), is(true));
+            assertThat(access.get("log.logger").asText(), is("dev.books.access"));
+            assertThat(access.get("message").asText(), containsString("GET /books/x 400 "));
+            assertThat(access.get("http.request.method").asText(), is("GET"));
+            assertThat(access.get("url.path").asText(), is("/books/x"));
+            assertThat(access.get("http.response.status_code").asInt(), is(400));
+            assertThat(access.get("event.duration").isIntegralNumber(), is(true));
+            assertThat(access.get("event.duration").asLong() > 0, is(true));
             assertThat(lines.stream().anyMatch(l -> l.get("message").asText().equals("Stopped")), is(true));
+        }
+    }
+
+    @Test
+    void unknownLogFormatStopsStart() throws IOException {
+        try (ServiceProcess service = ServiceProcess.start(Map.of("BOOKS_LOG_FORMAT", "xml"))) {
+
+            int exit = service.awaitExit(START);
+
+            assertThat(exit, is(1));
+            assertThat(
+                    service.log(),
+                    containsString("books.log.format (BOOKS_LOG_FORMAT) must be text or json, not 'xml'"));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.books;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,6 +38,25 @@ public final class ServiceProcess implements AutoCloseable {
      * @throws IOException when it cannot be started
      */
     public static ServiceProcess start(Map<String, String> env) throws IOException {
+        return start(env, List.of(), false);
+    }
+
+    /**
+     * Starts the jar with its standard output into a pipe that nobody reads until {@link #stdout()} is read: a log
+     * sink that does not keep up. Standard error still goes to {@link #log()}.
+     *
+     * @param env     environment variables to add
+     * @param jvmArgs JVM options (heap size)
+     * @return the running process; it may still be starting
+     * @throws IOException when it cannot be started
+     */
+    public static ServiceProcess startWithUnreadStdout(Map<String, String> env, List<String> jvmArgs)
+            throws IOException {
+        return start(env, jvmArgs, true);
+    }
+
+    private static ServiceProcess start(Map<String, String> env, List<String> jvmArgs, boolean unreadStdout)
+            throws IOException {
         int port = freePort();
         Path log = Files.createTempFile("books-service-", ".log");
         List<String> command = new ArrayList<>();
@@ -46,10 +66,12 @@ public final class ServiceProcess implements AutoCloseable {
         if (!agent.isBlank()) {
             command.add(agent.strip());
         }
+        command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar().toString());
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = unreadStdout
+                ? new ProcessBuilder(command).redirectError(log.toFile())
+                : new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         builder.environment().put("SERVER_HOST", "127.0.0.1");
         builder.environment().putAll(env);
@@ -107,6 +129,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
+     * The standard output of a process started by {@link #startWithUnreadStdout}.
+     *
+     * @return the read end of its pipe
+     */
+    public InputStream stdout() {
+        return process.getInputStream();
+    }
+
+    /**
      * Everything the process printed so far.
      *
      * @return stdout and stderr
@@ -127,7 +158,8 @@ public final class ServiceProcess implements AutoCloseable {
      * @throws AssertionError if it does not exit in time
      */
     public int terminate(Duration timeout) {
-        process.destroy();
+        // The process handle only signals; Process.destroy() would also close the pipe of stdout() unread.
+        process.toHandle().destroy();
         return awaitExit(timeout);
     }
 

@@ -1,33 +1,37 @@
 package dev.books.http;
 
-import java.lang.System.Logger.Level;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.books.logging.LogEntry;
-import dev.books.logging.LogFormat;
-import dev.books.logging.LogOutput;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.logging.common.HelidonMdc;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+import org.apache.logging.log4j.message.MapMessage;
+import org.apache.logging.log4j.util.IndexedReadOnlyStringMap;
 
 /**
  * Gives every request an id and writes the access log.
  *
  * <p>The id is the client's {@code X-Request-Id} when it is a safe token, else a new UUID; it is echoed in the
- * response and put in the logging context as {@code requestId}, so every log line written while the request is
+ * response and put in the logging context as {@code http.request.id}, so every log line written while the request is
  * handled carries it. The access log is one line per request on the logger {@code dev.books.access}; its level
- * there (logging.properties) still turns it off.
+ * there (log4j2.xml) still turns it off. Helidon's own access log feature writes preformatted text only: the JSON
+ * log would lose the fields of {@link AccessLine} and the request id.
  */
 public final class RequestLog implements Filter {
     /** Request and response header carrying the request id. */
     public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
 
-    private static final System.Logger ACCESS = System.getLogger(LogFormat.ACCESS_LOGGER);
+    /** The logging context key of the request id (its ECS field name). */
+    public static final String ID_KEY = "http.request.id";
+
+    private static final Logger ACCESS = LogManager.getLogger("dev.books.access");
     private static final int MAX_ID_LENGTH = 128;
 
     private final boolean accessLog;
@@ -45,23 +49,19 @@ public final class RequestLog implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String id = req.headers().first(REQUEST_ID).filter(RequestLog::isSafe).orElseGet(RequestLog::newId);
         res.header(REQUEST_ID, id);
-        HelidonMdc.set("requestId", id);
+        ThreadContext.put(ID_KEY, id);
         long started = System.nanoTime();
         try {
             chain.proceed();
         } finally {
-            if (accessLog && ACCESS.isLoggable(Level.INFO)) {
-                // Queued as values; the log's writer thread formats and writes it (LogOutput).
-                LogOutput.shared()
-                        .add(new LogEntry.Access(
-                                System.currentTimeMillis(),
-                                req.prologue().method().text(),
-                                req.path().absolute().rawPath(),
-                                res.status().code(),
-                                (System.nanoTime() - started) / 1000,
-                                id));
+            if (accessLog && ACCESS.isInfoEnabled()) {
+                ACCESS.info(new AccessLine(
+                        req.prologue().method().text(),
+                        req.path().absolute().rawPath(),
+                        res.status().code(),
+                        System.nanoTime() - started));
             }
-            HelidonMdc.remove("requestId");
+            ThreadContext.remove(ID_KEY);
         }
     }
 
@@ -96,5 +96,46 @@ public final class RequestLog implements Filter {
             }
         }
         return true;
+    }
+
+    /**
+     * One access line: its ECS fields for the JSON log ({@code http.request.method}, {@code url.path},
+     * {@code http.response.status_code}, {@code event.duration} in nanoseconds), and as message
+     * {@code GET /books/1 200 0.812ms}.
+     */
+    static final class AccessLine extends MapMessage<AccessLine, Object> {
+        private static final long serialVersionUID = 1L;
+
+        AccessLine(String method, String path, int status, long nanos) {
+            super(4);
+            with("http.request.method", method);
+            with("url.path", path);
+            with("http.response.status_code", status);
+            with("event.duration", nanos);
+        }
+
+        @Override
+        public String getFormattedMessage() {
+            StringBuilder text = new StringBuilder(64);
+            formatTo(text);
+            return text.toString();
+        }
+
+        /** Formatted by the log's writer thread, not the request's. */
+        @Override
+        public void formatTo(StringBuilder text) {
+            IndexedReadOnlyStringMap data = getIndexedReadOnlyStringMap();
+            long micros = data.<Long>getValue("event.duration") / 1000;
+            text.append(data.<String>getValue("http.request.method"))
+                    .append(' ')
+                    .append(data.<String>getValue("url.path"))
+                    .append(' ')
+                    .append(data.<Integer>getValue("http.response.status_code"))
+                    .append(' ')
+                    .append(micros / 1000)
+                    .append('.')
+                    .append(Long.toString(1000 + micros % 1000), 1, 4)
+                    .append("ms");
+        }
     }
 }
