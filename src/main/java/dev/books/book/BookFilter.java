@@ -97,9 +97,9 @@ record BookFilter(String author, Integer year, String q, String isbn) {
             params.add(year);
         }
         if (q != null) {
-            String pattern = "%" + escapeLike(q) + "%";
-            params.add(pattern);
-            params.add(pattern);
+            // Matched against search_text, the lower-cased title and author (migration V8); the statement
+            // lower-cases the pattern itself, so both sides are folded by the same database function.
+            params.add("%" + escapeLike(q) + "%");
         }
         params.add(after);
         params.add(limit);
@@ -133,7 +133,7 @@ record BookFilter(String author, Integer year, String q, String isbn) {
         return link.append(">; rel=\"next\"").toString();
     }
 
-    /** Makes % _ and \ in user input literal for LIKE/ILIKE (backslash is the default escape character). */
+    /** Makes % _ and \ in user input literal for LIKE (backslash is the default escape character). */
     static String escapeLike(String text) {
         StringBuilder escaped = new StringBuilder(text.length() + 8);
         for (int i = 0; i < text.length(); i++) {

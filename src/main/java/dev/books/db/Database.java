@@ -321,10 +321,10 @@ public final class Database implements AutoCloseable {
     }
 
     private static String[] migrationLocations(DatabaseConfig config) {
-        // Shared migrations, plus PostgreSQL-only ones (trigram indexes) when running on PostgreSQL.
-        return config.postgres()
-                ? new String[] {"classpath:db/migration/common", "classpath:db/migration/postgresql"}
-                : new String[] {"classpath:db/migration/common"};
+        // Shared migrations, plus the ones of each database's own dialect (trigram indexes on PostgreSQL).
+        return new String[] {
+            "classpath:db/migration/common", "classpath:db/migration/" + (config.postgres() ? "postgresql" : "h2")
+        };
     }
 
     private static HikariConfig hikariConfig(DatabaseConfig config) {

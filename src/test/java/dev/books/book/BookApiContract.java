@@ -460,6 +460,21 @@ abstract class BookApiContract {
         assertThat(ids(api.get("/books?q=" + enc("\\" + token))), is(List.of()));
     }
 
+    @Test
+    void textFilterFoldsCaseBeyondAsciiAndNeverSpansTitleAndAuthor() {
+        String token = token();
+        long book = create("Café " + token, "Émile " + token, 1);
+
+        assertThat(ids(api.get("/books?q=" + enc("CAFÉ " + token))), is(List.of(book)));
+        assertThat(
+                ids(api.get("/books?q=" + enc("émile " + token.toUpperCase(java.util.Locale.ROOT)))),
+                is(List.of(book)));
+        assertThat(
+                "the end of the title and the start of the author",
+                ids(api.get("/books?q=" + enc(token + "émile"))),
+                is(List.of()));
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {

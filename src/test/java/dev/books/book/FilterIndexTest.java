@@ -96,7 +96,7 @@ class FilterIndexTest {
                         "s.list-books-q",
                         search,
                         "s.kept",
-                        "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%ILIKE%'")))
+                        "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%search_text%'")))
                 .build()
                 .get("s");
         BookFilter filter = new BookFilter(null, null, "zzqx", null);
