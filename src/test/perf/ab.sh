@@ -7,7 +7,8 @@
 # Every start prints its time from the JVM launch to ready; the workload "ready" measures only that (the very
 # first start migrates the fresh database, every later one finds it migrated).
 # The jars need their libs/ beside them (copy target/books.jar and target/libs together to keep an old build).
-# Workloads come from ../shared/bench (get_by_id.lua, mixed.lua) when present, else only "list" runs.
+# Workloads "get" and "mixed" need the shared bench scripts (get_by_id.lua, mixed.lua) in $BENCH_DIR, by default
+# ../shared/bench beside the checkout (from a git worktree: BENCH_DIR=/work/shared/bench); "list" needs none.
 # Needs: wrk, curl, psql, a JDK 21+, PostgreSQL on 127.0.0.1:5432 (user postgres, trust); database "ab" is dropped
 # and re-created. Loopback only; every run is bounded by its duration.
 set -euo pipefail
@@ -17,7 +18,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 . "$ROOT/src/test/lib/harness.sh"
 default_java_home
 export PATH="$JAVA_HOME/bin:$PATH"
-bench="$ROOT/../shared/bench"
+bench="${BENCH_DIR:-$ROOT/../shared/bench}"
 port=18500
 psql -q -h 127.0.0.1 -U postgres -c "drop database if exists ab with (force)" -c "create database ab" >/dev/null
 seeded=0
@@ -39,6 +40,7 @@ for round in $(seq 1 "$rounds"); do
         fi
         for workload in $workloads; do
             case $workload in
+                get | mixed) [ -f "$bench/get_by_id.lua" ] || { echo "no bench scripts in $bench (set BENCH_DIR)" >&2; exit 2; } ;;&
                 get) script=(-s "$bench/get_by_id.lua"); path=/ ;;
                 mixed) script=(-s "$bench/mixed.lua"); path=/ ;;
                 list) script=(); path=/books ;;
