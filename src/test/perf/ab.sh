@@ -20,6 +20,8 @@ default_java_home
 export PATH="$JAVA_HOME/bin:$PATH"
 bench="${BENCH_DIR:-$ROOT/../shared/bench}"
 port=18500
+# user + system CPU time of a process, in clock ticks (/proc/PID/stat fields 14 and 15, after the command name)
+cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
 psql -q -h 127.0.0.1 -U postgres -c "drop database if exists ab with (force)" -c "create database ab" >/dev/null
 seeded=0
 for round in $(seq 1 "$rounds"); do
@@ -48,9 +50,13 @@ for round in $(seq 1 "$rounds"); do
                 *) echo "unknown workload $workload" >&2; exit 2 ;;
             esac
             BENCH_N=10000 wrk -t2 -c32 -d4s "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null
+            cpu=$(cpu_ticks "$pid")
             out=$(BENCH_N=10000 wrk -t2 -c32 -d8s --latency "${script[@]}" "http://127.0.0.1:$port$path")
+            cpu=$(($(cpu_ticks "$pid") - cpu))
+            # CPU time of the service per request: less disturbed than req/s when other work shares the cores.
             echo "$round $workload $label req/s=$(awk '/Requests\/sec/{print $2}' <<<"$out")" \
-                "p99=$(awk '$1=="99%"{print $2}' <<<"$out")"
+                "p99=$(awk '$1=="99%"{print $2}' <<<"$out")" \
+                "cpu/req=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" '/requests in/{printf "%.0f", t * 1e6 / hz / $1}' <<<"$out")us"
         done
         echo "$round rss $label $(awk '/VmRSS/{print int($2/1024)}' "/proc/$pid/status") MB"
         kill "$pid"
