@@ -49,6 +49,9 @@ public final class Main {
         String format = System.getProperty("books.log.format", System.getenv("BOOKS_LOG_FORMAT"));
         System.setProperty(
                 "books.log.format", format == null ? "text" : format.strip().toLowerCase(Locale.ROOT));
+        // SLF4J (HikariCP) finds its binding once, here, before other threads start: a call from another thread while
+        // it binds is replayed with a warning on standard error, a line that is not JSON.
+        org.slf4j.LoggerFactory.getILoggerFactory();
     }
 
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());

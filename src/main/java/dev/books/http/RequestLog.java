@@ -12,6 +12,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
+import org.apache.logging.log4j.message.AsynchronouslyFormattable;
 import org.apache.logging.log4j.message.MapMessage;
 import org.apache.logging.log4j.util.IndexedReadOnlyStringMap;
 
@@ -101,8 +102,10 @@ public final class RequestLog implements Filter {
     /**
      * One access line: its ECS fields for the JSON log ({@code http.request.method}, {@code url.path},
      * {@code http.response.status_code}, {@code event.duration} in nanoseconds), and as message
-     * {@code GET /books/1 200 0.812ms}.
+     * {@code GET /books/1 200 0.812ms}. Its fields do not change once made, so the log's writer thread may format
+     * it (the annotation is not inherited from {@link MapMessage}; without it the request's thread formats it).
      */
+    @AsynchronouslyFormattable
     static final class AccessLine extends MapMessage<AccessLine, Object> {
         private static final long serialVersionUID = 1L;
 

@@ -8,15 +8,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.MeterRegistry;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AsyncAppender;
+import org.apache.logging.log4j.core.async.AsyncLoggerContext;
 import org.apache.logging.log4j.core.async.AsyncQueueFullPolicy;
 import org.apache.logging.log4j.core.async.EventRoute;
+import org.apache.logging.log4j.core.jmx.RingBufferAdmin;
 
 /**
  * What the log does when its queue is full because standard output does not keep up (a slow or stuck reader): it
  * drops the line and counts it, so that no request waits on the log and memory stays bounded. Once the queue has
  * room again it logs one warning with the number of lines dropped. Log4j2 creates it: log4j2.component.properties
- * names it, and the queue is the {@code Async} appender of log4j2.xml.
+ * names it, and the queue is the ring buffer of Log4j2's async loggers (made the default there).
  */
 public final class DroppedLines implements AsyncQueueFullPolicy {
     private static final System.Logger LOGGER = System.getLogger(DroppedLines.class.getName());
@@ -77,7 +78,10 @@ public final class DroppedLines implements AsyncQueueFullPolicy {
     }
 
     private static boolean queueHasRoom() {
-        return !(LoggerContext.getContext(false).getConfiguration().getAppender("log") instanceof AsyncAppender queue)
-                || queue.getQueueRemainingCapacity() * 2 >= queue.getQueueCapacity();
+        if (!(LoggerContext.getContext(false) instanceof AsyncLoggerContext context)) {
+            return true;
+        }
+        RingBufferAdmin buffer = context.createRingBufferAdmin();
+        return buffer.getRemainingCapacity() * 2 >= buffer.getBufferSize();
     }
 }
