@@ -11,58 +11,38 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 
 /**
- * Settings of the write protection, from the {@code books.auth} configuration node. The defaults live here (and
- * are repeated, for the reader, in application.yaml).
- *
- * @param tokensFile   file of static bearer tokens ({@code books.auth.tokens-file}), if any
- * @param jwt          JWT access tokens ({@code books.auth.jwt.*}), if {@code jwks} is set
- * @param protectReads whether reads of {@code /books} need a token too ({@code books.auth.protect-reads})
- * @param required     whether the service refuses to start without credentials ({@code books.auth.required})
+ * Settings of the write protection, from the {@code books.auth} configuration node (README.md, "Protecting
+ * writes"). The defaults live here and are repeated, for the reader, in application.yaml.
  */
 public record AuthSettings(
         Optional<String> tokensFile, Optional<JwtSettings> jwt, boolean protectReads, boolean required) {
-    /** Default scope that grants writes. */
-    public static final String DEFAULT_WRITE_SCOPE = "books:write";
-    /** Default tolerance for clocks that are not in step with the token issuer's. */
-    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
-    /** Default age after which the key set is fetched again (keys an issuer withdrew stop being trusted). */
-    public static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofMinutes(15);
-    /** Default least time between two fetches of the key set (a flood of unknown key ids cannot cause more). */
-    public static final Duration DEFAULT_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
-    /** Least allowed {@code jwks-min-refresh-interval}: below it, tokens with made-up key ids drive the fetches. */
-    public static final Duration LEAST_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
-    /** Default bound of one key set fetch (connect and read). */
-    public static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
+    static final String DEFAULT_WRITE_SCOPE = "books:write";
+    static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofMinutes(15);
+    static final Duration DEFAULT_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
+    /** Below this, tokens with made-up key ids would drive the fetches of the key set. */
+    static final Duration LEAST_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
-    /**
-     * Reads the settings.
-     *
-     * @param auth the {@code books.auth} configuration node
-     * @return settings
-     * @throws IllegalStateException naming the key when the settings contradict each other
-     */
+    static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Throws {@link IllegalStateException} naming the key when the settings contradict each other. */
     public static AuthSettings create(Config auth) {
         Optional<String> tokensFile = text(auth.get("tokens-file"));
         Optional<JwtSettings> jwt = text(auth.get("jwt.jwks")).map(jwks -> JwtSettings.create(jwks, auth.get("jwt")));
         boolean protectReads = auth.get("protect-reads").asBoolean().orElse(false);
         boolean required = auth.get("required").asBoolean().orElse(false);
-        if (required && tokensFile.isEmpty() && jwt.isEmpty()) {
-            throw new IllegalStateException("books.auth.required (BOOKS_AUTH_REQUIRED) is true, but no credentials "
-                    + "are configured: set BOOKS_AUTH_TOKENS_FILE and/or BOOKS_AUTH_JWT_JWKS");
-        }
-        if (protectReads && tokensFile.isEmpty() && jwt.isEmpty()) {
-            throw new IllegalStateException("books.auth.protect-reads (BOOKS_AUTH_PROTECT_READS) is true, but no "
-                    + "credentials are configured: set books.auth.tokens-file (BOOKS_AUTH_TOKENS_FILE) and/or "
-                    + "books.auth.jwt.jwks (BOOKS_AUTH_JWT_JWKS)");
+        String demanding = required
+                ? "books.auth.required (BOOKS_AUTH_REQUIRED)"
+                : protectReads ? "books.auth.protect-reads (BOOKS_AUTH_PROTECT_READS)" : null;
+        if (demanding != null && tokensFile.isEmpty() && jwt.isEmpty()) {
+            throw new IllegalStateException(
+                    demanding + " is true, but no credentials are configured: set "
+                            + "books.auth.tokens-file (BOOKS_AUTH_TOKENS_FILE) and/or books.auth.jwt.jwks (BOOKS_AUTH_JWT_JWKS)");
         }
         return new AuthSettings(tokensFile, jwt, protectReads, required);
     }
 
-    /**
-     * Whether any credentials are configured, i.e. whether writes are protected.
-     *
-     * @return {@code true} with a tokens file or JWT settings
-     */
+    /** Whether any credentials are configured, i.e. whether writes are protected. */
     public boolean enabled() {
         return tokensFile.isPresent() || jwt.isPresent();
     }
@@ -72,18 +52,10 @@ public record AuthSettings(
     }
 
     /**
-     * How JWT access tokens are verified.
+     * How JWT access tokens are verified ({@code books.auth.jwt}).
      *
-     * @param jwks               where the issuer's public keys are: an {@code https://} URL, an {@code http://}
-     *                           URL on a loopback host, or a file path
-     * @param issuer             the required {@code iss}
-     * @param audience           a value {@code aud} must contain
-     * @param writeScope         the scope (in {@code scope} or {@code scp}) that grants writes
-     * @param clockSkew          tolerance applied to {@code exp} and {@code nbf}
-     * @param jwksMaxAge         the key set is fetched again when it is older than this
-     * @param jwksMinRefreshInterval least time between two fetches
-     * @param jwksTimeout        bound of one fetch
-     * @param requireAtJwt       whether tokens must have {@code typ: at+jwt} (RFC 9068)
+     * @param jwks     the issuer's public keys: an {@code https://} URL, {@code http://} on a loopback host, or a file
+     * @param audience a value {@code aud} must contain
      */
     public record JwtSettings(
             String jwks,
@@ -162,11 +134,6 @@ public record AuthSettings(
             }
         }
 
-        /**
-         * Whether the key set is fetched over HTTP(S) rather than read from a file.
-         *
-         * @return {@code true} for an {@code http://} or {@code https://} location
-         */
         public boolean jwksIsUrl() {
             return jwks.matches("(?i)https?://.*");
         }

@@ -1,16 +1,15 @@
 package dev.books.auth;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
-/**
- * Reads the bearer token of a request (RFC 6750, section 2.1: {@code Authorization: Bearer <token>}).
- */
+/** Reads the bearer token of a request (RFC 6750, 2.1: {@code Authorization: Bearer <token>}). */
 final class BearerToken {
-    private static final String SCHEME = "bearer";
+    // Without UNICODE_CASE: ASCII only, no Unicode case folding (RFC 9110: the scheme is case-insensitive).
+    private static final Pattern SCHEME = Pattern.compile("bearer", Pattern.CASE_INSENSITIVE);
 
     private BearerToken() {}
 
-    /** What the {@code Authorization} headers of a request hold. */
     sealed interface Presented {}
 
     /** No bearer credentials: no header, or another scheme such as Basic. */
@@ -19,11 +18,7 @@ final class BearerToken {
     /** Bearer credentials that cannot be a token: empty, bad characters, or several headers. */
     record Malformed() implements Presented {}
 
-    /**
-     * A token, syntactically valid.
-     *
-     * @param value the token
-     */
+    /** A token, syntactically valid. */
     record Token(String value) implements Presented {
         /** Never the token: records print their components. */
         @Override
@@ -32,12 +27,7 @@ final class BearerToken {
         }
     }
 
-    /**
-     * Reads the {@code Authorization} header values of a request.
-     *
-     * @param values all values of the header (normally zero or one)
-     * @return what they hold
-     */
+    /** What the {@code Authorization} headers of a request hold. */
     static Presented from(List<String> values) {
         if (values.isEmpty()) {
             return new Absent();
@@ -48,20 +38,14 @@ final class BearerToken {
         String value = values.getFirst().strip();
         int space = value.indexOf(' ');
         String scheme = space < 0 ? value : value.substring(0, space);
-        if (!isBearerScheme(scheme)) {
+        if (!SCHEME.matcher(scheme).matches()) {
             return new Absent();
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
         return isWellFormed(token) ? new Token(token) : new Malformed();
     }
 
-    /**
-     * Whether a text has the syntax of a bearer token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" /
-     * "/" ) *"="}.
-     *
-     * @param token text
-     * @return {@code true} when it may be sent as a bearer token
-     */
+    /** The syntax of a bearer token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
     static boolean isWellFormed(String token) {
         int i = 0;
         int n = token.length();
@@ -77,30 +61,7 @@ final class BearerToken {
         return i == n;
     }
 
-    /** The scheme name is case-insensitive (RFC 9110), in ASCII only: no Unicode case folding. */
-    private static boolean isBearerScheme(String scheme) {
-        if (scheme.length() != SCHEME.length()) {
-            return false;
-        }
-        for (int i = 0; i < scheme.length(); i++) {
-            char c = scheme.charAt(i);
-            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
-            if (lower != SCHEME.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || c == '-'
-                || c == '.'
-                || c == '_'
-                || c == '~'
-                || c == '+'
-                || c == '/';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~+/".indexOf(c) >= 0;
     }
 }

@@ -12,24 +12,14 @@ import io.helidon.webserver.http.ServerRequest;
  *           the token, and at most 68 characters
  */
 public record Caller(String id) {
-    /** The caller when writes are open. */
     public static final Caller ANONYMOUS = new Caller("anonymous");
 
-    /**
-     * The caller the write protection accepted for a request.
-     *
-     * @param req request
-     * @return its caller, {@link #ANONYMOUS} when writes are open
-     */
     public static Caller of(ServerRequest req) {
         return req.context().get(Caller.class).orElse(ANONYMOUS);
     }
 
-    static Caller ofToken(String token) {
-        return new Caller("token:" + HexFormat.of().formatHex(TokenFile.sha256(token)));
-    }
-
-    static Caller ofJwt(String issuerAndSubject) {
-        return new Caller("jwt:" + HexFormat.of().formatHex(TokenFile.sha256(issuerAndSubject)));
+    /** {@code kind} is {@code token} or {@code jwt}; {@code secret} the token, or the JWT's issuer and subject. */
+    static Caller of(String kind, String secret) {
+        return new Caller(kind + ":" + HexFormat.of().formatHex(TokenFile.sha256(secret)));
     }
 }

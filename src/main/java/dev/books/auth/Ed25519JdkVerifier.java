@@ -1,5 +1,6 @@
 package dev.books.auth;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
@@ -33,12 +34,6 @@ final class Ed25519JdkVerifier implements JWSVerifier {
     private final PublicKey key;
     private final JCAContext jcaContext = new JCAContext();
 
-    /**
-     * Creates a verifier for one key.
-     *
-     * @param key an Ed25519 public key, see {@link #publicKey(OctetKeyPair)}
-     * @throws JOSEException when the key is not one
-     */
     Ed25519JdkVerifier(Key key) throws JOSEException {
         if (!(key instanceof PublicKey publicKey) || !(key instanceof java.security.interfaces.EdECKey)) {
             throw new JOSEException("Not an Ed25519 public key");
@@ -46,13 +41,7 @@ final class Ed25519JdkVerifier implements JWSVerifier {
         this.key = publicKey;
     }
 
-    /**
-     * The JDK public key of an Ed25519 JWK (nimbus cannot make one without Tink).
-     *
-     * @param jwk an Ed25519 key; only its public part is used
-     * @return the public key
-     * @throws JOSEException when the key is not a usable Ed25519 public key
-     */
+    /** The JDK public key of an Ed25519 JWK (nimbus cannot make one without Tink). */
     static PublicKey publicKey(OctetKeyPair jwk) throws JOSEException {
         if (!Curve.Ed25519.equals(jwk.getCurve())) {
             throw new JOSEException("Not an Ed25519 key: " + jwk.getCurve());
@@ -61,9 +50,10 @@ final class Ed25519JdkVerifier implements JWSVerifier {
         if (x.length != 32) {
             throw new JOSEException("An Ed25519 public key has 32 bytes");
         }
-        byte[] encoded = new byte[X509_PREFIX.length + x.length];
-        System.arraycopy(X509_PREFIX, 0, encoded, 0, X509_PREFIX.length);
-        System.arraycopy(x, 0, encoded, X509_PREFIX.length, x.length);
+        byte[] encoded = ByteBuffer.allocate(X509_PREFIX.length + x.length)
+                .put(X509_PREFIX)
+                .put(x)
+                .array();
         try {
             return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
         } catch (GeneralSecurityException e) {

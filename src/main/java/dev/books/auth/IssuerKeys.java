@@ -33,12 +33,8 @@ final class IssuerKeys {
     private IssuerKeys() {}
 
     /**
-     * The key source for the configured location, with a first fetch done.
-     *
-     * @param settings JWT settings
-     * @return the keys
-     * @throws IllegalStateException when the location is a file that cannot be read or is not a JWK set, or the
-     *                               intervals contradict each other
+     * The key source, with a first fetch done. Throws {@link IllegalStateException} for a file that is not a readable
+     * JWK set, or intervals that contradict each other.
      */
     static JWKSource<SecurityContext> create(AuthSettings.JwtSettings settings) {
         String location = describe(settings);
@@ -97,12 +93,7 @@ final class IssuerKeys {
         return source;
     }
 
-    /**
-     * Where the keys come from, for logs: the URL without user information, query or fragment, or the file.
-     *
-     * @param settings JWT settings
-     * @return location
-     */
+    /** Where the keys come from, for logs: the URL without user information, query or fragment, or the file. */
     static String describe(AuthSettings.JwtSettings settings) {
         if (!settings.jwksIsUrl()) {
             return settings.jwks();

@@ -55,11 +55,9 @@ final class JwtVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final JWKSource<SecurityContext> keys;
-    private final String keySource;
 
-    JwtVerifier(AuthSettings.JwtSettings settings, JWKSource<SecurityContext> keys, String keySource) {
+    JwtVerifier(AuthSettings.JwtSettings settings, JWKSource<SecurityContext> keys) {
         this.keys = keys;
-        this.keySource = keySource;
         processor.setJWSTypeVerifier(
                 settings.requireAtJwt()
                         ? new DefaultJOSEObjectTypeVerifier<>(AT_JWT)
@@ -82,49 +80,18 @@ final class JwtVerifier {
         processor.setJWTClaimsSetVerifier(claims);
     }
 
-    /**
-     * Where the keys come from, for logs.
-     *
-     * @return URL (without credentials or query) or file of the key set
-     */
-    String keySource() {
-        return keySource;
-    }
-
-    /** The outcome of a verification. */
     sealed interface Outcome {}
 
-    /**
-     * A valid token.
-     *
-     * @param scopes    the scopes it grants
-     * @param principal who it was issued to: issuer and subject
-     */
+    /** A valid token; {@code principal} is its issuer and subject. */
     record Valid(Set<String> scopes, String principal) implements Outcome {
-        /**
-         * Whether the token grants a scope.
-         *
-         * @param scope scope
-         * @return {@code true} when it does
-         */
         boolean grants(String scope) {
             return scopes.contains(scope);
         }
     }
 
-    /**
-     * A refused token.
-     *
-     * @param reason why, for the DEBUG log (never the token)
-     */
+    /** A refused token; {@code reason} is for the DEBUG log (never the token). */
     record Invalid(String reason) implements Outcome {}
 
-    /**
-     * Verifies a token.
-     *
-     * @param token compact serialisation of the JWT
-     * @return valid with its scopes, or invalid with the reason
-     */
     Outcome verify(String token) {
         try {
             JWTClaimsSet claims = processor.process(token, null);
@@ -175,10 +142,9 @@ final class JwtVerifier {
     private static Set<String> scopes(JWTClaimsSet claims) {
         Set<String> scopes = new HashSet<>();
         for (Object claim : new Object[] {claims.getClaim("scope"), claims.getClaim("scp")}) {
-            List<?> items = claim instanceof String text ? List.of(text.split(" ")) : List.of();
-            if (claim instanceof List<?> list) {
-                items = list;
-            }
+            List<?> items = claim instanceof String text
+                    ? List.of(text.split(" "))
+                    : claim instanceof List<?> list ? list : List.of();
             for (Object item : items) {
                 if (item instanceof String scope && !scope.isEmpty()) {
                     scopes.add(scope);

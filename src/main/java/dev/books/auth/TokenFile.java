@@ -41,13 +41,7 @@ public final class TokenFile {
         this.nextCheck = new AtomicLong(nanoClock.getAsLong() + CHECK_INTERVAL.toNanos());
     }
 
-    /**
-     * Reads the file.
-     *
-     * @param path the tokens file
-     * @return the tokens
-     * @throws IllegalStateException naming the file (never its content) when it cannot be read
-     */
+    /** Throws {@link IllegalStateException} naming the file (never its content) when it cannot be read. */
     public static TokenFile load(Path path) {
         return load(path, System::nanoTime);
     }
@@ -64,12 +58,7 @@ public final class TokenFile {
         }
     }
 
-    /**
-     * Whether a presented token is one of the file's. Re-reads the file first when it changed.
-     *
-     * @param token the bearer token
-     * @return {@code true} when it matches a line of the file
-     */
+    /** Whether a token is one of the file's; re-reads the file first when it changed. */
     public boolean matches(String token) {
         checkForChanges();
         byte[] presented = sha256(token);
@@ -82,20 +71,10 @@ public final class TokenFile {
         return found;
     }
 
-    /**
-     * How many tokens the file holds now.
-     *
-     * @return number of valid lines
-     */
     public int size() {
         return snapshot.digests().size();
     }
 
-    /**
-     * The file.
-     *
-     * @return its path
-     */
     public Path path() {
         return path;
     }
@@ -142,32 +121,25 @@ public final class TokenFile {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String problem = problem(line);
-            if (problem != null) {
-                // The line number only: the line may be a token.
-                LOGGER.log(Level.WARNING, "Tokens file " + path + ", line " + (i + 1) + ": " + problem + "; ignored");
-            } else if (line.regionMatches(true, 0, SHA256_PREFIX, 0, SHA256_PREFIX.length())) {
-                digests.add(HexFormat.of().parseHex(line.substring(SHA256_PREFIX.length())));
+            boolean hashed = line.regionMatches(true, 0, SHA256_PREFIX, 0, SHA256_PREFIX.length());
+            String hex = line.substring(hashed ? SHA256_PREFIX.length() : 0);
+            if (hashed
+                    ? hex.length() == 64 && hex.chars().allMatch(TokenFile::isAsciiHexDigit)
+                    : BearerToken.isWellFormed(line)) {
+                digests.add(hashed ? HexFormat.of().parseHex(hex) : sha256(line));
             } else {
-                digests.add(sha256(line));
+                // The line number only: the line may be a token.
+                LOGGER.log(
+                        Level.WARNING,
+                        "Tokens file " + path + ", line " + (i + 1) + ": "
+                                + (hashed
+                                        ? "sha256: must be followed by 64 hexadecimal digits"
+                                        : "not a bearer token (letters, digits and -._~+/ only, then optional '='; "
+                                                + "no spaces, no comments after the token)")
+                                + "; ignored");
             }
         }
         return new Snapshot(List.copyOf(digests), stamp);
-    }
-
-    /** Why a line can never match a bearer token, or {@code null} when it is fine. */
-    private static String problem(String line) {
-        if (line.regionMatches(true, 0, SHA256_PREFIX, 0, SHA256_PREFIX.length())) {
-            String hex = line.substring(SHA256_PREFIX.length());
-            return hex.length() == 64 && hex.chars().allMatch(TokenFile::isAsciiHexDigit)
-                    ? null
-                    : "sha256: must be followed by 64 hexadecimal digits";
-        }
-        if (!BearerToken.isWellFormed(line)) {
-            return "not a bearer token (letters, digits and -._~+/ only, then optional '='; no spaces, no comments"
-                    + " after the token)";
-        }
-        return null;
     }
 
     /** Only ASCII: {@link Character#digit} also takes other scripts' digits, which {@link HexFormat} refuses. */

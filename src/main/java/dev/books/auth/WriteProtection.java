@@ -2,6 +2,7 @@ package dev.books.auth;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,11 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.books.http.ErrorHandling;
-import dev.books.http.Problem;
+import dev.books.http.ProblemType;
 import io.helidon.config.Config;
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -27,21 +26,16 @@ import io.helidon.webserver.http.RoutingResponse;
  * Lets only holders of a bearer token change the catalogue: a static token from the tokens file, or a JWT access
  * token that carries the write scope.
  *
- * <p>Every request whose method is not GET, HEAD or OPTIONS needs a token, on any path; with
- * {@code books.auth.protect-reads} the reads of {@code /books} need one too, any valid one (health, metrics and the
- * OpenAPI document stay open for probes and scrapers). A refused request is answered before it reaches the books service,
- * so it changes nothing: 401 with {@code WWW-Authenticate: Bearer} (and {@code error="invalid_token"} when a token
- * was sent but is not valid, RFC 6750 section 3.1), 400 {@code error="invalid_request"} for bearer credentials that
- * cannot be a token (none after the scheme, two tokens, several headers), or 403 {@code error="insufficient_scope"}
- * for a valid JWT without the write scope. An accepted request carries its {@link Caller} (whose idempotency keys
- * it uses). Refusals are counted in {@code books.auth.rejected} by reason. No token is ever logged,
- * counted or echoed.
- *
- * <p>With no credentials configured every request passes and one WARNING at start says that writes are open.
+ * <p>Every request other than GET, HEAD or OPTIONS needs a token, on any path; with {@code books.auth.protect-reads}
+ * reads of {@code /books} need one too, any valid one (health, metrics and the OpenAPI document stay open). A refused
+ * request is answered before it reaches the books service, so it changes nothing, with the RFC 6750 answers (3.1):
+ * 401 {@code WWW-Authenticate: Bearer}, with {@code error="invalid_token"} for a token that is not valid; 400
+ * {@code invalid_request} for credentials that cannot be a token; 403 {@code insufficient_scope} for a valid JWT
+ * without the write scope. Refusals are counted in {@code books.auth.rejected} by reason. No token is ever logged,
+ * counted or echoed. An accepted request carries its {@link Caller}.
  */
 public final class WriteProtection implements Filter {
     private static final System.Logger LOGGER = System.getLogger(WriteProtection.class.getName());
-    private static final HeaderName WWW_AUTHENTICATE = HeaderNames.WWW_AUTHENTICATE;
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     private static final String REALM = "Bearer realm=\"books\"";
 
@@ -50,15 +44,11 @@ public final class WriteProtection implements Filter {
     private final Optional<JwtVerifier> jwt;
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
 
-    /** Why a request was refused: the {@code reason} tag of {@code books.auth.rejected}. */
+    /** Why a request was refused: the {@code reason} tag of {@code books.auth.rejected}, and the RFC 6750 error. */
     enum Reason {
-        /** No bearer token was sent. */
         MISSING_TOKEN,
-        /** Bearer credentials that cannot be a token. */
         INVALID_REQUEST,
-        /** A token was sent, but it is unknown, malformed, expired, or not for this service. */
         INVALID_TOKEN,
-        /** A valid JWT without the write scope. */
         INSUFFICIENT_SCOPE;
 
         String tag() {
@@ -80,22 +70,12 @@ public final class WriteProtection implements Filter {
         }
     }
 
-    /**
-     * Creates the filter from the {@code books.auth} configuration, reads the tokens file and the key set, and logs
-     * what is protected (or one WARNING that nothing is).
-     *
-     * @param auth     the {@code books.auth} configuration node
-     * @param registry where the rejection counter lives
-     * @return the filter
-     * @throws IllegalStateException naming the setting when the configuration is unusable (e.g. an unreadable
-     *                               tokens file)
-     */
+    /** Reads the tokens file and the key set; an unusable setting is an {@link IllegalStateException} naming it. */
     public static WriteProtection create(Config auth, MeterRegistry registry) {
         AuthSettings settings = AuthSettings.create(auth);
         Optional<TokenFile> tokens = settings.tokensFile().map(file -> TokenFile.load(Path.of(file)));
-        Optional<JwtVerifier> jwt = settings.jwt()
-                .map(jwtSettings ->
-                        new JwtVerifier(jwtSettings, IssuerKeys.create(jwtSettings), IssuerKeys.describe(jwtSettings)));
+        Optional<JwtVerifier> jwt =
+                settings.jwt().map(jwtSettings -> new JwtVerifier(jwtSettings, IssuerKeys.create(jwtSettings)));
         WriteProtection protection = new WriteProtection(settings, tokens, jwt, registry);
         protection.logSummary();
         return protection;
@@ -109,8 +89,8 @@ public final class WriteProtection implements Filter {
         }
         Checked checked = check(BearerToken.from(req.headers().all(HeaderNames.AUTHORIZATION, List::of)));
         Reason refusal = checked.refusal();
+        // A protected read needs a valid token, not the write scope.
         if (refusal == null || (refusal == Reason.INSUFFICIENT_SCOPE && isSafe(req))) {
-            // A protected read needs a valid token, not the write scope.
             if (checked.caller() != null) {
                 req.context().register(checked.caller());
             }
@@ -122,17 +102,31 @@ public final class WriteProtection implements Filter {
                 Level.DEBUG,
                 () -> "Refused " + req.prologue().method().text() + " "
                         + req.path().absolute().rawPath() + ": " + refusal.tag());
-        switch (refusal) {
-            case MISSING_TOKEN -> res.header(WWW_AUTHENTICATE, REALM);
-            case INVALID_REQUEST -> res.header(WWW_AUTHENTICATE, REALM + ", error=\"invalid_request\"");
-            case INVALID_TOKEN -> res.header(WWW_AUTHENTICATE, REALM + ", error=\"invalid_token\"");
-            case INSUFFICIENT_SCOPE ->
-                res.header(
-                        WWW_AUTHENTICATE,
-                        REALM + ", error=\"insufficient_scope\", scope=\""
-                                + settings.jwt().orElseThrow().writeScope() + "\"");
-        }
-        ErrorHandling.send(req, res, problem(refusal));
+        String scope = settings.jwt().map(AuthSettings.JwtSettings::writeScope).orElse("");
+        res.header(
+                HeaderNames.WWW_AUTHENTICATE,
+                switch (refusal) {
+                    case MISSING_TOKEN -> REALM;
+                    case INVALID_REQUEST, INVALID_TOKEN -> REALM + ", error=\"" + refusal.tag() + "\"";
+                    case INSUFFICIENT_SCOPE -> REALM + ", error=\"insufficient_scope\", scope=\"" + scope + "\"";
+                });
+        ErrorHandling.send(
+                req,
+                res,
+                switch (refusal) {
+                    case MISSING_TOKEN ->
+                        ProblemType.UNAUTHORIZED.with(
+                                "This request needs a bearer token (Authorization: Bearer <token>).");
+                    case INVALID_REQUEST ->
+                        ProblemType.INVALID_REQUEST.with(
+                                "The Authorization header must be one 'Bearer <token>' with a single token.");
+                    case INVALID_TOKEN ->
+                        ProblemType.INVALID_TOKEN.with(
+                                "The bearer token is not valid: unknown, malformed, expired, or not issued for this "
+                                        + "service.");
+                    case INSUFFICIENT_SCOPE ->
+                        ProblemType.INSUFFICIENT_SCOPE.with("The token does not grant the scope " + scope + ".");
+                });
     }
 
     private static boolean isSafe(RoutingRequest req) {
@@ -143,19 +137,11 @@ public final class WriteProtection implements Filter {
         if (!isSafe(req)) {
             return true;
         }
-        if (!settings.protectReads()) {
-            return false;
-        }
         String path = req.path().path();
-        return path.equals("/books") || path.startsWith("/books/");
+        return settings.protectReads() && (path.equals("/books") || path.startsWith("/books/"));
     }
 
-    /**
-     * What a check found.
-     *
-     * @param refusal {@code null} when the token grants writes, else why not
-     * @param caller  who presented the token, when it is valid
-     */
+    /** {@code refusal} is {@code null} when the token grants writes; {@code caller} is set for a valid token. */
     private record Checked(Reason refusal, Caller caller) {}
 
     private Checked check(BearerToken.Presented presented) {
@@ -168,7 +154,7 @@ public final class WriteProtection implements Filter {
 
     private Checked check(String token) {
         if (tokens.isPresent() && tokens.get().matches(token)) {
-            return new Checked(null, Caller.ofToken(token));
+            return new Checked(null, Caller.of("token", token));
         }
         if (jwt.isEmpty()) {
             return new Checked(Reason.INVALID_TOKEN, null);
@@ -177,38 +163,8 @@ public final class WriteProtection implements Filter {
             case JwtVerifier.Valid valid ->
                 new Checked(
                         valid.grants(settings.jwt().orElseThrow().writeScope()) ? null : Reason.INSUFFICIENT_SCOPE,
-                        Caller.ofJwt(valid.principal()));
+                        Caller.of("jwt", valid.principal()));
             case JwtVerifier.Invalid invalid -> new Checked(Reason.INVALID_TOKEN, null);
-        };
-    }
-
-    private Problem problem(Reason reason) {
-        return switch (reason) {
-            case MISSING_TOKEN ->
-                Problem.of(
-                        "unauthorized",
-                        Status.UNAUTHORIZED_401,
-                        "Unauthorized",
-                        "This request needs a bearer token (Authorization: Bearer <token>).");
-            case INVALID_REQUEST ->
-                Problem.of(
-                        "invalid-request",
-                        Status.BAD_REQUEST_400,
-                        "Bad request",
-                        "The Authorization header must be one 'Bearer <token>' with a single token.");
-            case INVALID_TOKEN ->
-                Problem.of(
-                        "invalid-token",
-                        Status.UNAUTHORIZED_401,
-                        "Unauthorized",
-                        "The bearer token is not valid: unknown, malformed, expired, or not issued for this service.");
-            case INSUFFICIENT_SCOPE ->
-                Problem.of(
-                        "insufficient-scope",
-                        Status.FORBIDDEN_403,
-                        "Forbidden",
-                        "The token does not grant the scope "
-                                + settings.jwt().orElseThrow().writeScope() + ".");
         };
     }
 
@@ -221,21 +177,16 @@ public final class WriteProtection implements Filter {
                             + "(BOOKS_AUTH_JWT_JWKS); see README.md, \"Protecting writes\".");
             return;
         }
-        StringBuilder summary = new StringBuilder(
-                settings.protectReads() ? "Reads and writes need a bearer token: " : "Writes need a bearer token: ");
-        tokens.ifPresent(file ->
-                summary.append(file.size()).append(" static token(s) from ").append(file.path()));
+        List<String> sources = new ArrayList<>();
+        tokens.ifPresent(file -> sources.add(file.size() + " static token(s) from " + file.path()));
         settings.jwt()
-                .ifPresent(jwtSettings -> summary.append(tokens.isPresent() ? "; " : "")
-                        .append("JWTs from issuer ")
-                        .append(jwtSettings.issuer())
-                        .append(" for audience ")
-                        .append(jwtSettings.audience())
-                        .append(" with scope ")
-                        .append(jwtSettings.writeScope())
-                        .append(", keys from ")
-                        .append(jwt.orElseThrow().keySource()));
-        LOGGER.log(Level.INFO, summary.toString());
+                .ifPresent(jwtSettings -> sources.add("JWTs from issuer " + jwtSettings.issuer() + " for audience "
+                        + jwtSettings.audience() + " with scope " + jwtSettings.writeScope() + ", keys from "
+                        + IssuerKeys.describe(jwtSettings)));
+        LOGGER.log(
+                Level.INFO,
+                (settings.protectReads() ? "Reads and writes" : "Writes") + " need a bearer token: "
+                        + String.join("; ", sources));
         tokens.filter(file -> file.size() == 0)
                 .ifPresent(file -> LOGGER.log(
                         Level.WARNING,

@@ -2,42 +2,27 @@ package dev.books.book;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import dev.books.db.Sql;
 
 /**
- * A book of the catalogue, and the one place that lists a book's fields: how they are read from a row of the
- * {@code books} table and bound to the statements that write it ({@code db.statements} in application.yaml).
- * {@link BookJson} holds their JSON form and validation.
+ * A book of the catalogue, and how its fields are read from a row of the {@code books} table and bound to the
+ * statements that write it ({@code db.statements} in application.yaml). {@link BookJson} holds their JSON form.
  *
- * @param id      identifier assigned by the database
- * @param fields  what clients set
  * @param version incremented by every change; the book's ETag
  */
 public record Book(long id, Fields fields, int version) {
     /** Columns of a book row, as every statement that reads or returns books names them. */
     static final List<String> COLUMNS = List.of("id", "title", "author", "publication_year", "version", "isbn");
 
-    /**
-     * Reads a book from the current row ({@link #COLUMNS}, by name).
-     *
-     * @param rs result set on a book row
-     * @return the book
-     * @throws SQLException when a column cannot be read
-     */
     static Book read(ResultSet rs) throws SQLException {
         return reader(rs).map(rs);
     }
 
-    /**
-     * Reads the books of a result set ({@link #COLUMNS}, by name): the column names are looked up once, not for
-     * every row, because that lookup was a large part of reading a page.
-     *
-     * @param rs result set of book rows
-     * @return mapper of its rows
-     * @throws SQLException when a column is missing
-     */
+    /** Looks the columns up once per result set, not per row: that lookup was a large part of reading a page. */
     static Sql.RowMapper<Book> reader(ResultSet rs) throws SQLException {
         int id = rs.findColumn("id");
         int title = rs.findColumn("title");
@@ -52,41 +37,25 @@ public record Book(long id, Fields fields, int version) {
     }
 
     /**
-     * The fields of a book that clients set. In a new book all are present; in the changes of a PUT,
+     * The fields clients set. In a new book title, author and year are present; in the changes of a PUT
      * {@code null} means "keep".
      *
-     * @param title  title
-     * @param author author
-     * @param year   year of publication
-     * @param isbn   ISBN-13 (13 digits), or {@code null}: optional in a new book
+     * @param isbn ISBN-13 (13 digits), or {@code null}
      */
     public record Fields(String title, String author, Integer year, String isbn) {
-        /**
-         * The parameters of the statements that write a book ({@code insert-book}, {@code update-book}): the
-         * fields in this order, {@code null} for "keep" in an update.
-         *
-         * @return statement parameters
-         */
+        /** The parameters of {@code insert-book} and {@code update-book}, in their order. */
         Object[] parameters() {
             return new Object[] {title, author, year, isbn};
         }
 
-        /**
-         * Whether a change sets nothing.
-         *
-         * @return {@code true} when every field is {@code null}
-         */
         boolean isEmpty() {
-            return title == null && author == null && year == null && isbn == null;
+            return Arrays.stream(parameters()).allMatch(Objects::isNull);
         }
     }
 
     /**
-     * An ISBN in the form the catalogue keeps: ISBN-13 as 13 digits. Accepts ISBN-13 or ISBN-10 (converted), with
-     * hyphens and spaces, and checks the check digit.
-     *
-     * @param text ISBN as a client wrote it
-     * @return the 13 digits, or {@code null} when it is not a valid ISBN
+     * An ISBN as the catalogue keeps it, ISBN-13 as 13 digits, from ISBN-13 or ISBN-10 (converted) with hyphens and
+     * spaces; {@code null} when it is not one or its check digit is wrong.
      */
     static String isbn13(String text) {
         StringBuilder isbn = new StringBuilder(13);

@@ -5,34 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.books.http.ProblemException;
 import dev.books.http.Requests;
 import dev.books.json.Text;
 import io.helidon.common.uri.UriQuery;
 
 /**
- * The filters of {@code GET /books}: each is optional, all given ones must match. Knows its query parameters, the
- * statement that applies it and the link to the next page.
+ * The filters of {@code GET /books}, each optional, all given ones must match: their query parameters, the
+ * statement that applies them and the link to the next page.
  *
- * @param author exact author, or {@code null}
- * @param year   exact year, or {@code null}
- * @param q      case-insensitive substring of title or author, or {@code null}
- * @param isbn   ISBN-13, or {@code null}; finds at most one book, so it is not combined with the others
+ * @param q    case-insensitive substring of title or author
+ * @param isbn ISBN-13; finds at most one book, so it is not combined with the others
  */
 record BookFilter(String author, Integer year, String q, String isbn) {
-    /** No filter: every book. */
     static final BookFilter NONE = new BookFilter(null, null, null, null);
 
     private static final int MIN_QUERY_LENGTH = 3;
     private static final int MAX_QUERY_LENGTH = 100;
 
-    /**
-     * Reads the filters of a request.
-     *
-     * @param query query of the request
-     * @return the filters
-     * @throws ProblemException 400 "Invalid query" for an invalid value
-     */
+    /** The filters of a request, or 400 {@code invalid-query}. */
     static BookFilter from(UriQuery query) {
         String author = query.first("author").asOptional().orElse(null);
         String authorProblem = author == null ? null : Text.problem(author, BookJson.MAX_TEXT_LENGTH);
@@ -55,12 +45,7 @@ record BookFilter(String author, Integer year, String q, String isbn) {
                 : new BookFilter(author, year, q, isbn);
     }
 
-    /**
-     * The named statement for this combination of filters. Each combination has a statement of its own
-     * (application.yaml) so that each is planned on its own index.
-     *
-     * @return statement name
-     */
+    /** Each combination of filters has a statement of its own (application.yaml), planned on its own index. */
     String statement() {
         if (isbn != null) {
             return "list-books-isbn";
@@ -78,13 +63,7 @@ record BookFilter(String author, Integer year, String q, String isbn) {
         };
     }
 
-    /**
-     * Parameters of {@link #statement()}, in order.
-     *
-     * @param after keyset cursor
-     * @param limit page size
-     * @return parameters
-     */
+    /** The parameters of {@link #statement()}, in order; {@code after} is the keyset cursor. */
     Object[] parameters(long after, int limit) {
         List<Object> params = new ArrayList<>(6);
         if (isbn != null) {
@@ -106,13 +85,7 @@ record BookFilter(String author, Integer year, String q, String isbn) {
         return params.toArray();
     }
 
-    /**
-     * The {@code Link} header value of the page after the given book, with the same filters.
-     *
-     * @param limit  page size
-     * @param lastId id of the last book of this page
-     * @return header value
-     */
+    /** The {@code Link} header of the page after the book {@code lastId}, with the same filters. */
     String nextLink(int limit, long lastId) {
         StringBuilder link = new StringBuilder("</books?limit=")
                 .append(limit)

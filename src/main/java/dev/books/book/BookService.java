@@ -14,6 +14,7 @@ import dev.books.http.ProblemType;
 import dev.books.http.Requests;
 import dev.books.http.Responses;
 import dev.books.idempotency.IdempotentCreation;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -21,9 +22,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/**
- * The books API, wire-compatible with the original Flask service: {@code /books} and {@code /books/{id}}.
- */
+/** The books API, wire-compatible with the original Flask service: {@code /books} and {@code /books/{id}}. */
 public final class BookService implements HttpService {
     /** How often a conditional PUT or DELETE re-reads a book that other requests keep changing. */
     private static final int MAX_ATTEMPTS = 100;
@@ -33,14 +32,7 @@ public final class BookService implements HttpService {
     private final BookSettings settings;
     private final BooleanSupplier databaseReady;
 
-    /**
-     * Creates the service.
-     *
-     * @param sql           statements
-     * @param idempotent    creation once per Idempotency-Key
-     * @param settings      page sizes
-     * @param databaseReady whether the database schema is migrated; until then every request gets 503
-     */
+    /** Until {@code databaseReady} (the schema is migrated) every request gets 503. */
     public BookService(Sql sql, IdempotentCreation idempotent, BookSettings settings, BooleanSupplier databaseReady) {
         this.books = new BookRepository(sql);
         this.idempotent = idempotent;
@@ -95,8 +87,7 @@ public final class BookService implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Book book = books.find(id(req)).orElseThrow(BookService::bookNotFound);
-        EntityTags ifNoneMatch =
-                EntityTags.parse(req.headers().value(HeaderNames.IF_NONE_MATCH).orElse(null));
+        EntityTags ifNoneMatch = tags(req, HeaderNames.IF_NONE_MATCH);
         res.header(HeaderNames.ETAG, EntityTags.of(book.version()));
         if (ifNoneMatch != null && ifNoneMatch.matchesWeakly(book.version())) {
             res.status(Status.NOT_MODIFIED_304).send();
@@ -117,7 +108,7 @@ public final class BookService implements HttpService {
         }
         IdempotentCreation.Outcome outcome =
                 idempotent.create(Caller.of(req), key.get(), IdempotentCreation.hash(fields.parameters()), tx -> {
-                    Book book = BookRepository.insert(tx, fields);
+                    Book book = new BookRepository(tx).insert(fields);
                     return new IdempotentCreation.Outcome(
                             book.id(), new String(BookJson.of(book).toBytes(), StandardCharsets.UTF_8), false);
                 });
@@ -131,8 +122,7 @@ public final class BookService implements HttpService {
 
     private void update(ServerRequest req, ServerResponse res) {
         long id = id(req);
-        EntityTags ifMatch =
-                EntityTags.parse(req.headers().value(HeaderNames.IF_MATCH).orElse(null));
+        EntityTags ifMatch = tags(req, HeaderNames.IF_MATCH);
         BookJson.Change change = BookJson.readChange(Requests.jsonBody(req), id);
         Book updated = change.fields().isEmpty() ? unchanged(id, ifMatch, change) : changed(id, ifMatch, change);
         res.header(HeaderNames.ETAG, EntityTags.of(updated.version()));
@@ -175,10 +165,9 @@ public final class BookService implements HttpService {
 
     private void delete(ServerRequest req, ServerResponse res) {
         long id = id(req);
-        EntityTags ifMatch =
-                EntityTags.parse(req.headers().value(HeaderNames.IF_MATCH).orElse(null));
+        EntityTags ifMatch = tags(req, HeaderNames.IF_MATCH);
         if (ifMatch == null) {
-            if (!books.delete(id)) {
+            if (!books.delete(id, null)) {
                 throw bookNotFound();
             }
             res.status(Status.NO_CONTENT_204).send();
@@ -201,6 +190,10 @@ public final class BookService implements HttpService {
             throw ProblemType.PRECONDITION_FAILED.exception("The book has changed: its current ETag is "
                     + EntityTags.of(current.version()) + ". Read it again and retry.");
         }
+    }
+
+    private static EntityTags tags(ServerRequest req, HeaderName header) {
+        return EntityTags.parse(req.headers().value(header).orElse(null));
     }
 
     private static long id(ServerRequest req) {

@@ -4,30 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The entity tags of an {@code If-Match} or {@code If-None-Match} header (RFC 9110, section 13.1).
- * A resource's ETag is its version number: {@code "3"}.
+ * The entity tags of an {@code If-Match} or {@code If-None-Match} header (RFC 9110, 13.1). A resource's ETag is its
+ * version number: {@code "3"}.
  *
- * @param any  whether the header was {@code *}
- * @param tags the listed tags: opaque value and whether it was weak ({@code W/"3"})
+ * @param any whether the header was {@code *}
  */
 public record EntityTags(boolean any, List<Tag> tags) {
-
-    /**
-     * The strong ETag of a version.
-     *
-     * @param version version of a resource
-     * @return quoted version
-     */
     public static String of(int version) {
         return "\"" + version + "\"";
     }
 
-    /**
-     * Parses a header value. Malformed members are ignored, so they can never match.
-     *
-     * @param header header value, or {@code null} when the header is absent
-     * @return the tags, or {@code null} when the header is absent
-     */
+    /** Malformed members are left out, so they never match; {@code null} when the header is absent. */
     public static EntityTags parse(String header) {
         if (header == null) {
             return null;
@@ -49,33 +36,26 @@ public record EntityTags(boolean any, List<Tag> tags) {
         return new EntityTags(false, tags);
     }
 
-    /**
-     * Strong comparison, as {@code If-Match} requires: weak tags never match.
-     *
-     * @param version current version of the book
-     * @return whether the header matches it
-     */
+    /** Strong comparison, as {@code If-Match} requires: weak tags never match. */
     public boolean matchesStrongly(int version) {
-        String current = Integer.toString(version);
-        return any || tags.stream().anyMatch(tag -> !tag.weak() && tag.value().equals(current));
+        return matches(version, true);
     }
 
-    /**
-     * Weak comparison, as {@code If-None-Match} requires.
-     *
-     * @param version current version of the book
-     * @return whether the header matches it
-     */
+    /** Weak comparison, as {@code If-None-Match} requires. */
     public boolean matchesWeakly(int version) {
+        return matches(version, false);
+    }
+
+    private boolean matches(int version, boolean strong) {
         String current = Integer.toString(version);
-        return any || tags.stream().anyMatch(tag -> tag.value().equals(current));
+        return any
+                || tags.stream()
+                        .anyMatch(tag -> !(strong && tag.weak()) && tag.value().equals(current));
     }
 
     /**
-     * The one version a strong comparison can match, when the header lists exactly one strong tag that is a
-     * version number: lets an update check the precondition in its own WHERE clause.
-     *
-     * @return the version, or {@code null} when the header is {@code *}, lists several or weak tags, or none
+     * The one version a strong comparison can match, so that an update can check the precondition in its own WHERE
+     * clause; {@code null} for {@code *}, several or weak tags, or a tag that is not a version.
      */
     public Integer singleVersion() {
         if (any || tags.size() != 1 || tags.getFirst().weak()) {
@@ -85,11 +65,5 @@ public record EntityTags(boolean any, List<Tag> tags) {
         return version >= 1 && version <= Integer.MAX_VALUE ? (int) version : null;
     }
 
-    /**
-     * One entity tag.
-     *
-     * @param value opaque value without quotes
-     * @param weak  whether it was marked weak
-     */
     public record Tag(String value, boolean weak) {}
 }

@@ -28,11 +28,6 @@ public final class ErrorHandling {
 
     private ErrorHandling() {}
 
-    /**
-     * Registers the error handlers on a routing.
-     *
-     * @param routing routing builder
-     */
     public static void register(HttpRouting.Builder routing) {
         routing.error(ProblemException.class, (req, res, e) -> send(req, res, e.problem()))
                 .error(NotFoundException.class, (req, res, e) -> send(req, res, notFound()))
@@ -41,13 +36,7 @@ public final class ErrorHandling {
                 .error(Exception.class, ErrorHandling::unexpected);
     }
 
-    /**
-     * Sends a problem as the response.
-     *
-     * @param req     request (its path becomes the problem's {@code instance})
-     * @param res     response
-     * @param problem problem to send
-     */
+    /** Sends a problem, with the request's path as its {@code instance}. */
     public static void send(ServerRequest req, ServerResponse res, Problem problem) {
         Problem answer = problem.at(req.path().absolute().path());
         res.status(answer.status());
@@ -55,11 +44,7 @@ public final class ErrorHandling {
         Responses.send(req, res, answer.toJson());
     }
 
-    /**
-     * JSON answers for errors the server detects before a request reaches the routing.
-     *
-     * @return direct handlers for every event type
-     */
+    /** JSON answers for errors the server detects before a request reaches the routing. */
     public static DirectHandlers directHandlers() {
         DirectHandlers.Builder builder = DirectHandlers.builder();
         DirectHandler handler =
@@ -76,21 +61,11 @@ public final class ErrorHandling {
         return builder.build();
     }
 
-    /**
-     * The problem for a path that matches no endpoint.
-     *
-     * @return 404 problem
-     */
     public static Problem notFound() {
         return ProblemType.NOT_FOUND.with("No resource exists at this path.");
     }
 
-    /**
-     * A generic problem for an HTTP status, used where the server itself rejects a request.
-     *
-     * @param status HTTP status
-     * @return the problem
-     */
+    /** The problem for a status the server itself answers with. */
     static Problem forStatus(Status status) {
         return switch (status.code()) {
             case 400 -> ProblemType.BAD_REQUEST.with("The request could not be understood.");
@@ -110,11 +85,6 @@ public final class ErrorHandling {
         };
     }
 
-    /**
-     * The problem sent while the database cannot be used.
-     *
-     * @return 503 problem
-     */
     public static Problem databaseUnavailable() {
         return ProblemType.DATABASE_UNAVAILABLE.with("The database is not reachable; retry later.");
     }
@@ -137,8 +107,7 @@ public final class ErrorHandling {
             // An outage is an operational condition, not a bug: one line, no stack trace.
             LOGGER.log(
                     Level.WARNING,
-                    () -> "Database unavailable for " + req.prologue().method().text() + " "
-                            + req.path().absolute().path() + ": " + DatabaseErrors.describe(e));
+                    () -> "Database unavailable for " + request(req) + ": " + DatabaseErrors.describe(e));
             res.header(HeaderNames.RETRY_AFTER, "2");
             send(req, res, databaseUnavailable());
         } else {
@@ -150,19 +119,16 @@ public final class ErrorHandling {
         if (clientWentAway(e)) {
             // The client closed the connection before sending its whole request: nobody is left to answer, and
             // any client could flood the log with stack traces if this were reported as a failure.
-            LOGGER.log(
-                    Level.DEBUG,
-                    () -> "Client went away during " + req.prologue().method().text() + " "
-                            + req.path().absolute().path());
+            LOGGER.log(Level.DEBUG, () -> "Client went away during " + request(req));
             send(req, res, ProblemType.BAD_REQUEST.with("Incomplete request."));
             return;
         }
-        LOGGER.log(
-                Level.ERROR,
-                "Unexpected failure of " + req.prologue().method().text() + " "
-                        + req.path().absolute().path(),
-                e);
+        LOGGER.log(Level.ERROR, "Unexpected failure of " + request(req), e);
         send(req, res, internalError());
+    }
+
+    private static String request(ServerRequest req) {
+        return req.prologue().method().text() + " " + req.path().absolute().path();
     }
 
     private static boolean clientWentAway(Throwable e) {

@@ -7,70 +7,34 @@ import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 
 /**
- * An RFC 9457 problem details object.
+ * An RFC 9457 problem details object: every error answer of the service. Besides the standard members it always
+ * carries {@code error}, the title, which is what the original Flask API sent ({@code "Book not found"}) and what
+ * existing clients read.
  *
- * <p>Every error answer of the service is one of these. Besides the standard members it always
- * carries {@code error}: the short message the original Flask API sent ({@code "Book not found"},
- * {@code "Missing data"}), which existing clients read.
- *
- * @param type     URI identifying the problem type
- * @param status   HTTP status code
- * @param title    short, fixed summary of the problem type (also sent as {@code error})
- * @param detail   explanation specific to this occurrence
- * @param instance the request path the problem occurred on, or {@code null}
- * @param errors   offending request fields (validation problems only), never {@code null}
+ * @param instance the request path, or {@code null}
+ * @param errors   offending request fields (validation problems only)
  */
 public record Problem(
         String type, Status status, String title, String detail, String instance, List<FieldError> errors) {
-
-    /** Media type of problem details documents. */
     public static final HttpMediaType MEDIA_TYPE = HttpMediaType.create("application/problem+json");
 
-    private static final String TYPE_PREFIX = "urn:books:problem:";
-
-    /** Copies the list so a problem cannot change after it was created. */
     public Problem {
         errors = List.copyOf(errors);
     }
 
-    /**
-     * A problem of one of this API's types.
-     *
-     * @param slug   last segment of the type URI, for example {@code book-not-found}
-     * @param status HTTP status
-     * @param title  summary sent as {@code title} and {@code error}
-     * @param detail explanation of this occurrence
-     * @return the problem
-     */
+    /** A problem of one of this API's types; {@code slug} is the last segment of its type URI. */
     public static Problem of(String slug, Status status, String title, String detail) {
-        return new Problem(TYPE_PREFIX + slug, status, title, detail, null, List.of());
+        return new Problem("urn:books:problem:" + slug, status, title, detail, null, List.of());
     }
 
-    /**
-     * The same problem with its offending fields.
-     *
-     * @param fieldErrors offending fields
-     * @return a new problem
-     */
     public Problem withErrors(List<FieldError> fieldErrors) {
         return new Problem(type, status, title, detail, instance, fieldErrors);
     }
 
-    /**
-     * The same problem, reported for a request path.
-     *
-     * @param path request path
-     * @return a new problem
-     */
     public Problem at(String path) {
         return new Problem(type, status, title, detail, path, errors);
     }
 
-    /**
-     * Serialises this problem.
-     *
-     * @return UTF-8 JSON bytes
-     */
     public byte[] toJson() {
         return Json.write(256, json -> {
             json.writeStartObject();
@@ -97,11 +61,6 @@ public record Problem(
         });
     }
 
-    /**
-     * One offending member of a request body.
-     *
-     * @param field  member name
-     * @param detail what is wrong with it
-     */
+    /** One offending member of a request body. */
     public record FieldError(String field, String detail) {}
 }

@@ -7,22 +7,14 @@ import java.util.Optional;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 
-/**
- * Reads the parts of a request every resource needs, answering bad input with a problem (4xx), never a 500.
- */
+/** Reads the parts of a request every resource needs, answering bad input with a problem (4xx), never a 500. */
 public final class Requests {
     /** Largest id a path accepts: 18 digits, as the OpenAPI document says. */
     private static final long MAX_ID = 999_999_999_999_999_999L;
 
     private Requests() {}
 
-    /**
-     * The body of a request that must be JSON in UTF-8.
-     *
-     * @param req request
-     * @return the body, empty when none was sent
-     * @throws ProblemException 415 when the content type is not JSON or not UTF-8
-     */
+    /** The body, empty when none was sent; 415 unless it is JSON in UTF-8. */
     public static byte[] jsonBody(ServerRequest req) {
         Optional<HttpMediaType> contentType = req.headers().contentType();
         if (contentType.isEmpty() || !isJson(contentType.get())) {
@@ -31,15 +23,7 @@ public final class Requests {
         return req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
     }
 
-    /**
-     * A positive integer path parameter of at most 18 digits, such as an id.
-     *
-     * @param req    request
-     * @param name   parameter name in the route
-     * @param detail what a valid value is, for the 400 answer
-     * @return the value
-     * @throws ProblemException 400 {@link ProblemType#INVALID_ID} when it is not a positive integer
-     */
+    /** A positive path parameter of at most 18 digits, or 400 {@code invalid-id} with {@code detail}. */
     public static long positivePathParameter(ServerRequest req, String name, String detail) {
         long value = parseNumber(req.path().pathParameters().get(name));
         if (value < 1 || value > MAX_ID) {
@@ -48,17 +32,7 @@ public final class Requests {
         return value;
     }
 
-    /**
-     * An optional non-negative integer query parameter within bounds.
-     *
-     * @param req          request
-     * @param name         parameter name
-     * @param defaultValue value when absent
-     * @param min          smallest allowed value
-     * @param max          largest allowed value
-     * @return the value
-     * @throws ProblemException 400 {@link ProblemType#INVALID_QUERY} when present and not an integer in range
-     */
+    /** An optional integer query parameter from {@code min} to {@code max}, or 400 {@code invalid-query}. */
     public static long queryNumber(ServerRequest req, String name, long defaultValue, long min, long max) {
         Optional<String> raw = req.query().first(name).asOptional();
         if (raw.isEmpty()) {
@@ -71,37 +45,18 @@ public final class Requests {
         return value;
     }
 
-    /**
-     * Parses a decimal number from 0 to {@link Long#MAX_VALUE}, digits only (no sign).
-     *
-     * @param raw text
-     * @return the number, or -1 when the text is not one or is larger
-     */
+    /** A decimal number of digits only (no sign) up to {@link Long#MAX_VALUE}, or -1. */
     public static long parseNumber(String raw) {
-        if (raw.isEmpty() || raw.length() > 19) {
+        if (raw.isEmpty() || raw.length() > 19 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return -1;
         }
-        long value = 0;
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            // Only the 19th digit can overflow: 922337203685477580 * 10 + 7 is the largest long.
-            if (value > (Long.MAX_VALUE - (c - '0')) / 10) {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            return -1; // 19 digits above Long.MAX_VALUE
         }
-        return value;
     }
 
-    /**
-     * The exception for an invalid query parameter.
-     *
-     * @param detail what is wrong
-     * @return 400 {@link ProblemType#INVALID_QUERY}
-     */
     public static ProblemException invalidQuery(String detail) {
         return ProblemType.INVALID_QUERY.exception(detail);
     }
@@ -117,8 +72,7 @@ public final class Requests {
         try {
             return Charset.forName(charset).equals(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            // Unknown or illegal charset name.
-            return false;
+            return false; // unknown or illegal charset name
         }
     }
 }

@@ -9,22 +9,12 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/**
- * Sends the answers every resource needs.
- */
+/** Sends the answers every resource needs; a HEAD request gets the headers only. */
 public final class Responses {
-    private Responses() {}
-
     private static final byte[] NO_BODY = new byte[0];
 
-    /**
-     * Sends a JSON body.
-     *
-     * @param req    request (a HEAD request gets the headers only)
-     * @param res    response
-     * @param status status
-     * @param json   UTF-8 JSON
-     */
+    private Responses() {}
+
     public static void sendJson(ServerRequest req, ServerResponse res, Status status, byte[] json) {
         res.status(status);
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
@@ -32,13 +22,8 @@ public final class Responses {
     }
 
     /**
-     * Sends a JSON document straight from the pooled buffer it is written into. Helidon copies the bytes into its
-     * own response buffer before {@code send} returns, so the lent buffer is not kept.
-     *
-     * @param req      request (a HEAD request gets the headers only)
-     * @param res      response
-     * @param status   status
-     * @param document JSON document
+     * Sends a document straight from the pooled buffer it is written into: Helidon copies the bytes into its own
+     * response buffer before {@code send} returns, so the lent buffer is not kept.
      */
     public static void sendJson(ServerRequest req, ServerResponse res, Status status, Json.Document document) {
         res.status(status);
@@ -46,13 +31,7 @@ public final class Responses {
         document.lend((json, length) -> send(req, res, json, length));
     }
 
-    /**
-     * Sends a body, or for HEAD only the headers a GET would get, Content-Length included (RFC 9110, 9.3.2).
-     *
-     * @param req  request
-     * @param res  response with status and content type set
-     * @param body body
-     */
+    /** Sends a body, or for HEAD the headers a GET would get, Content-Length included (RFC 9110, 9.3.2). */
     public static void send(ServerRequest req, ServerResponse res, byte[] body) {
         send(req, res, body, body.length);
     }
@@ -66,12 +45,7 @@ public final class Responses {
         }
     }
 
-    /**
-     * A handler answering 405 with an {@code Allow} header, for the methods a path does not support.
-     *
-     * @param allowed the methods it supports, e.g. {@code "GET, HEAD, POST"}
-     * @return handler
-     */
+    /** 405 with {@code Allow} for the methods a path does not support; {@code allowed} e.g. "GET, HEAD, POST". */
     public static Handler methodNotAllowed(String allowed) {
         return (req, res) -> {
             res.header(HeaderNames.ALLOW, allowed);

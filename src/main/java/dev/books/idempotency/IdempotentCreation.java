@@ -7,16 +7,17 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import dev.books.auth.Caller;
 import dev.books.db.Sql;
-import dev.books.http.ProblemException;
 import dev.books.http.ProblemType;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.http.HeaderName;
@@ -31,9 +32,8 @@ import io.helidon.webserver.http.ServerRequest;
  * holder's same key neither replays this caller's book nor blocks its key.
  */
 public final class IdempotentCreation {
-    /** The request header. */
     public static final HeaderName KEY_HEADER = HeaderNames.create("Idempotency-Key");
-    /** Response header of an answer replayed to a retry. */
+    /** Marks an answer replayed to a retry. */
     public static final HeaderName REPLAYED_HEADER = HeaderNames.create("Idempotent-Replayed");
 
     private static final System.Logger LOGGER = System.getLogger(IdempotentCreation.class.getName());
@@ -43,24 +43,12 @@ public final class IdempotentCreation {
     private final Sql sql;
     private final Duration ttl;
 
-    /**
-     * Creates the component.
-     *
-     * @param sql statements
-     * @param ttl how long a key is remembered
-     */
     public IdempotentCreation(Sql sql, Duration ttl) {
         this.sql = sql;
         this.ttl = ttl;
     }
 
-    /**
-     * The request's key, validated.
-     *
-     * @param req request
-     * @return the key, or empty when the request has none
-     * @throws ProblemException 400 when it is not 1 to 255 visible ASCII characters
-     */
+    /** The request's key, if any; 400 when it is not 1 to 255 visible ASCII characters. */
     public static Optional<String> key(ServerRequest req) {
         Optional<String> key = req.headers().first(KEY_HEADER);
         key.ifPresent(IdempotentCreation::requireValid);
@@ -68,41 +56,27 @@ public final class IdempotentCreation {
     }
 
     /**
-     * A hash of the validated request content: a retry with the same content in other formatting is still a
-     * retry. Values are hashed in order, as text; trailing {@code null}s are left out, so an optional field added
-     * at the end does not change the hash of requests that do not use it.
-     *
-     * @param values the request's validated values, in a fixed order
-     * @return SHA-256 in hex
+     * SHA-256 of the validated request values, in order, as text: a retry with the same content in other formatting
+     * is still a retry. Trailing {@code null}s are left out, so an optional field added at the end does not change
+     * the hash of requests that do not use it.
      */
     public static String hash(Object... values) {
         int end = values.length;
         while (end > 0 && values[end - 1] == null) {
             end--;
         }
+        String joined = Arrays.stream(values, 0, end).map(String::valueOf).collect(Collectors.joining("\0"));
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            for (int i = 0; i < end; i++) {
-                if (i > 0) {
-                    sha256.update((byte) 0);
-                }
-                sha256.update(String.valueOf(values[i]).getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha256.digest());
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
         }
     }
 
     /**
-     * Creates once per caller and key.
-     *
-     * @param caller who sent the request
-     * @param key    the client's key
-     * @param hash   {@link #hash(Object...)} of the request
-     * @param create creates the resource in the given transaction and returns its id and the 201 body
-     * @return the outcome: created now, or what an earlier request with this key got
-     * @throws ProblemException 422 when the key was used for a different request
+     * Creates once per caller and key: {@code create} runs in the key's transaction, or the outcome of an earlier
+     * request with this key is returned; 422 when the key was used for a request of another {@code hash}.
      */
     public Outcome create(Caller caller, String key, String hash, CreateWork create) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -134,12 +108,7 @@ public final class IdempotentCreation {
         throw new DbClientException("Idempotency key " + key + " stayed unresolved");
     }
 
-    /**
-     * Forgets expired keys every ten minutes; safe to run on every instance.
-     *
-     * @param ready whether the database can be used yet
-     * @return the scheduler, to shut down at exit
-     */
+    /** Forgets expired keys every ten minutes, once {@code ready}; safe on every instance. */
     public ScheduledExecutorService purgeExpiredKeys(BooleanSupplier ready) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("idempotency-purge").factory());
@@ -160,12 +129,7 @@ public final class IdempotentCreation {
     }
 
     private static void requireValid(String key) {
-        boolean valid = !key.isEmpty() && key.length() <= MAX_KEY_LENGTH;
-        for (int i = 0; valid && i < key.length(); i++) {
-            char c = key.charAt(i);
-            valid = c > 0x20 && c < 0x7f;
-        }
-        if (!valid) {
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw ProblemType.INVALID_IDEMPOTENCY_KEY.exception(
                     "An Idempotency-Key is 1 to " + MAX_KEY_LENGTH + " visible ASCII characters, e.g. a UUID.");
         }
@@ -186,27 +150,13 @@ public final class IdempotentCreation {
         }
     }
 
-    /**
-     * Creates the resource inside the key's transaction.
-     */
+    /** Creates the resource in the transaction {@code tx}: its id and 201 body. */
     @FunctionalInterface
     public interface CreateWork {
-        /**
-         * Creates it.
-         *
-         * @param tx the transaction
-         * @return id and 201 body of the new resource
-         */
         Outcome create(Sql tx);
     }
 
-    /**
-     * What a request with a key got.
-     *
-     * @param id       id of the resource created for the key
-     * @param body     the 201 body sent for it
-     * @param replayed whether an earlier request created it (this one is a retry)
-     */
+    /** What a request with a key got; {@code replayed} when an earlier request created it. */
     public record Outcome(long id, String body, boolean replayed) {}
 
     private record Stored(String hash, long id, String body) {

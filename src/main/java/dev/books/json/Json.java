@@ -12,15 +12,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 
-/**
- * The service's one JSON factory, and writing JSON into bytes.
- */
+/** The service's one JSON factory, and writing JSON into bytes. */
 public final class Json {
     /**
-     * Strict limits on what a client may send; buffers recycled through a shared pool, because the default pool
-     * is per thread and every request runs on a new virtual thread.
+     * Strict limits on what a client may send; buffers recycled through a shared pool, because the default pool is
+     * per thread and every request runs on a new virtual thread.
      */
-    static final JsonFactory FACTORY = JsonFactory.builder()
+    public static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(32)
                     .maxNumberLength(64)
@@ -32,29 +30,12 @@ public final class Json {
 
     private Json() {}
 
-    /**
-     * Writes a JSON document into bytes of its own.
-     *
-     * @param sizeHint expected size in bytes
-     * @param writer   writes the document to the generator
-     * @return UTF-8 JSON
-     */
     public static byte[] write(int sizeHint, Writer writer) {
         return new Document(sizeHint, writer).toBytes();
     }
 
-    /**
-     * A JSON document to be written: how to write it, and how large it is expected to be.
-     *
-     * @param sizeHint expected size in bytes
-     * @param writer   writes the document to the generator
-     */
+    /** A JSON document to be written, and how large it is expected to be (in bytes). */
     public record Document(int sizeHint, Writer writer) {
-        /**
-         * Writes the document into bytes of its own.
-         *
-         * @return UTF-8 JSON
-         */
         public byte[] toBytes() {
             byte[][] copy = new byte[1][];
             // Copied before the buffer goes back to the pool, where another request may take it at once.
@@ -63,10 +44,8 @@ public final class Json {
         }
 
         /**
-         * Writes the document into a buffer from the factory's pool, not a new one per document, and lends the
-         * buffer to {@code use}. The buffer goes back to the pool when {@code use} returns: it must not keep it.
-         *
-         * @param use takes the UTF-8 JSON, the first {@code length} bytes of the buffer
+         * Writes the document into a buffer from the factory's pool (not a new one per document) and lends it to
+         * {@code use}; the buffer goes back to the pool when {@code use} returns, so it must not keep it.
          */
         public void lend(Lent use) {
             BufferRecycler recycler = FACTORY._getBufferRecycler();
@@ -115,27 +94,14 @@ public final class Json {
         }
     }
 
-    /** Uses a document's bytes while they are lent. */
+    /** Uses a document, the first {@code length} bytes of {@code buffer}, which is valid only until it returns. */
     @FunctionalInterface
     public interface Lent {
-        /**
-         * Uses the bytes; they are valid only until this returns.
-         *
-         * @param buffer the document in its first {@code length} bytes
-         * @param length the document's length
-         */
         void use(byte[] buffer, int length);
     }
 
-    /** Writes a document. */
     @FunctionalInterface
     public interface Writer {
-        /**
-         * Writes to the generator.
-         *
-         * @param json generator
-         * @throws IOException never for in-memory output
-         */
         void write(JsonGenerator json) throws IOException;
     }
 }

@@ -1,39 +1,22 @@
 package dev.books.json;
 
 /**
- * The rules for text a client sends (titles, authors, filters), the same as the OpenAPI document's {@code Title}
- * schema: at least one visible character, a length counted in Unicode code points (as JSON Schema counts), no
- * control characters, valid Unicode.
- *
- * <p>Blank means only Unicode {@code White_Space} and format characters (general category {@code Cf}, such as
- * U+FEFF or U+200B): {@link String#isBlank()} knows only Java whitespace and would let U+00A0 or U+202F through.
+ * The rules for text a client sends (titles, authors, filters), as the OpenAPI document's {@code Title} schema has
+ * them: a visible character, a length in Unicode code points (as JSON Schema counts), no control characters, valid
+ * Unicode.
  */
 public final class Text {
-    /** What a client must send, for error details. */
-    public static final String VISIBLE_RULE =
+    private static final String VISIBLE_RULE =
             "must contain a visible character (not only Unicode White_Space or format characters)";
 
     private Text() {}
 
-    /**
-     * What is wrong with a text a client sent, or {@code null} if it is acceptable.
-     *
-     * @param value     text
-     * @param maxLength longest accepted value in Unicode code points
-     * @return the problem or {@code null}
-     */
+    /** What is wrong with a text a client sent, or {@code null} if it is acceptable. */
     public static String problem(String value, int maxLength) {
         return problem(value, 1, maxLength);
     }
 
-    /**
-     * What is wrong with a text a client sent, or {@code null} if it is acceptable.
-     *
-     * @param value     text
-     * @param minLength shortest accepted value in Unicode code points
-     * @param maxLength longest accepted value in Unicode code points
-     * @return the problem or {@code null}
-     */
+    /** What is wrong with a text a client sent, or {@code null} if it is acceptable. */
     public static String problem(String value, int minLength, int maxLength) {
         boolean visible = false;
         int length = 0;
@@ -65,10 +48,8 @@ public final class Text {
     }
 
     /**
-     * Whether a character shows nothing: Unicode {@code White_Space} or a format character ({@code Cf}).
-     *
-     * @param codePoint character
-     * @return whether it is blank
+     * Unicode {@code White_Space} or a format character ({@code Cf}, such as U+200B): {@link String#isBlank()} knows
+     * only Java whitespace and would let U+00A0 or U+202F through.
      */
     static boolean isBlank(int codePoint) {
         return Character.isWhitespace(codePoint)

@@ -10,27 +10,17 @@ import io.helidon.webserver.staticcontent.MemoryCache;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
 /**
- * Swagger UI for the OpenAPI document at {@code /openapi}, served at {@code /openapi/ui/} from the class path
- * only (no CDN, works offline).
- *
- * <p>Two class path locations share the context: this service's own {@code openapi-ui/} (index.html and the
- * initializer that points the UI at {@code /openapi}) comes first and shadows the files of the same name in the
- * webjar (its demo page loads the Petstore document from the internet); everything else (scripts, styles, icons)
- * comes from the org.webjars:swagger-ui jar.
+ * Swagger UI for {@code /openapi} at {@code /openapi/ui/}, from the class path only (no CDN, works offline). The
+ * service's own {@code openapi-ui/} (index.html, and the initializer that points the UI at {@code /openapi}) shadows
+ * the webjar's files of the same name (its demo page loads the Petstore document from the internet).
  */
 public final class SwaggerUi {
-    /** Where the UI is served. */
     public static final String PATH = "/openapi/ui";
 
     private static final String WEBJAR_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
 
     private SwaggerUi() {}
 
-    /**
-     * The server feature that serves the UI.
-     *
-     * @return feature for {@code WebServerConfig.Builder.addFeature}
-     */
     public static StaticContentFeature feature() {
         return StaticContentFeature.builder()
                 .name("swagger-ui")

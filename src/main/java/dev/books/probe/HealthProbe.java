@@ -9,22 +9,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A health check for images without a shell or curl: {@code java -cp /app/classes dev.books.probe.HealthProbe URL}.
- *
- * <p>Sends one HTTP/1.1 GET and exits 0 on a 2xx answer, 1 on any other answer, error or time-out. It uses
- * nothing but a socket (no HTTP client, no logging, no framework), so the JVM it runs in starts and exits in a
- * fraction of a second.
+ * A health check for images without a shell or curl ({@code java -cp /app/classes dev.books.probe.HealthProbe URL}):
+ * one HTTP/1.1 GET, exit 0 on a 2xx answer, else 1. Nothing but a socket (no HTTP client, logging or framework), so
+ * its JVM starts and exits in a fraction of a second.
  */
 public final class HealthProbe {
     private static final int DEFAULT_TIMEOUT_MILLIS = 2000;
 
     private HealthProbe() {}
 
-    /**
-     * Runs the probe.
-     *
-     * @param args URL ({@code http://host:port/path}), optional time-out in milliseconds
-     */
     public static void main(String[] args) {
         if (args.length < 1 || args.length > 2) {
             System.err.println("usage: HealthProbe http://host:port/path [timeout-millis]");
@@ -44,14 +37,7 @@ public final class HealthProbe {
         System.exit(healthy ? 0 : 1);
     }
 
-    /**
-     * Sends {@code GET} and reads the status code of the answer.
-     *
-     * @param uri           an {@code http} URI
-     * @param timeoutMillis bound for connecting and for reading the answer
-     * @return HTTP status code
-     * @throws IOException on connection failures and time-outs
-     */
+    /** The status code of a GET; {@code timeoutMillis} bounds the connect and the read. */
     static int probe(URI uri, int timeoutMillis) throws IOException {
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException("Only http://host[:port]/path URLs are supported: " + uri);

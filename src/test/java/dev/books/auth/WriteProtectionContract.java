@@ -45,31 +45,25 @@ abstract class WriteProtectionContract {
     private static final Pattern REJECTED =
             Pattern.compile("^books_auth_rejected_total\\{[^}]*reason=\"([a-z_]+)\"[^}]*} ([0-9.Ee+-]+)$");
 
+    private final Supplier<TestDatabase> database;
+    private final Mode mode;
     private LogCapture logs;
     private TestAuth auth;
     private TestService service;
     private TestServer server;
     private Api api;
 
-    /**
-     * A new database for this class.
-     *
-     * @return database, not started
-     */
-    abstract TestDatabase createDatabase();
-
-    /**
-     * Which credentials the service accepts.
-     *
-     * @return mode
-     */
-    abstract Mode mode();
+    /** {@code database} makes a new, not started database; {@code mode} says which credentials are accepted. */
+    WriteProtectionContract(Supplier<TestDatabase> database, Mode mode) {
+        this.database = database;
+        this.mode = mode;
+    }
 
     @BeforeAll
     void start() {
         logs = LogCapture.start();
         auth = TestAuth.start();
-        service = TestService.start(createDatabase(), auth.config(mode(), false));
+        service = TestService.start(database.get(), auth.config(mode, false));
         server = service.server();
         api = server.api();
     }
@@ -88,11 +82,11 @@ abstract class WriteProtectionContract {
     }
 
     private boolean tokens() {
-        return mode() != Mode.JWT;
+        return mode != Mode.JWT;
     }
 
     private boolean jwt() {
-        return mode() != Mode.TOKENS;
+        return mode != Mode.TOKENS;
     }
 
     private Api bearer(String token) {
