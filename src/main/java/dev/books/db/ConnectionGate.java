@@ -19,16 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Admits as many requests to the database at a time as the pool has connections, first come first served, and
  * bounds how long each waits and how long each may hold its connection.
  *
- * <p>Why not leave the waiting to the pool and the time limits to the driver: every request runs on a virtual
- * thread, and there every timed wait (HikariCP's wait for a connection, pgjdbc's socket time-out on each read)
- * schedules and cancels a timer on the JDK's shared delay scheduler, while HikariCP also wakes its connection
- * adder for each waiter. Under load those wake-ups cost more CPU than the statements. Here a request that must
- * wait parks without a timer; one watchdog thread, a few times a second, turns away the waiters whose time is up
- * and aborts the connections held longer than the statement limit (a statement stuck on a dead network).
- *
- * <p>A request admitted here finds a free connection in the pool at once, because there are never more
- * admissions than connections; it waits in the pool only while connections are being replaced (after an outage),
- * and only for the pool's own short time-out.
+ * <p>Why not HikariCP's wait and pgjdbc's socket time-out: on virtual threads every timed wait schedules and
+ * cancels a timer on the JDK's shared delay scheduler, and HikariCP wakes its connection adder for each waiter;
+ * under load that cost more CPU than the statements (docs/design.md). Here a waiter parks without a timer, and one
+ * watchdog thread turns away the waiters whose time is up and aborts connections held past the statement limit.
+ * An admitted request finds a free connection at once; it waits in the pool (briefly) only while connections are
+ * being replaced.
  */
 public final class ConnectionGate implements AutoCloseable {
     private static final Logger LOGGER = System.getLogger(ConnectionGate.class.getName());
@@ -48,7 +44,7 @@ public final class ConnectionGate implements AutoCloseable {
      *
      * @param permits   how many requests may use the database at a time (the pool's size)
      * @param maxWait   how long a request waits for admission before it is turned away
-     * @param holdLimit how long an admitted request may hold its connection before the connection is aborted
+     * @param holdLimit how long an admitted request may hold its connection before it is aborted
      */
     public ConnectionGate(int permits, Duration maxWait, Duration holdLimit) {
         if (permits < 1) {
@@ -59,11 +55,7 @@ public final class ConnectionGate implements AutoCloseable {
         this.holdLimitNanos = holdLimit.toNanos();
     }
 
-    /**
-     * Starts the watchdog thread.
-     *
-     * @return this gate
-     */
+    /** @return this gate, with its watchdog started */
     public ConnectionGate start() {
         watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("books-db-watchdog").daemon().factory());
@@ -76,11 +68,9 @@ public final class ConnectionGate implements AutoCloseable {
      * Waits for admission, in arrival order, then takes a connection from the pool.
      *
      * @param pool where the connection comes from
-     * @return the admission with its connection, watched by the hold limit; closing it closes the connection
-     *         (back to the pool) and then lets the next request in
-     * @throws SQLException when no admission came within the maximum wait (a
-     *                      {@link SQLTransientConnectionException}: the database is overloaded or unreachable, the
-     *                      service answers 503), or the pool has no connection
+     * @return the admission with its connection; closing it returns the connection and lets the next request in
+     * @throws SQLException a {@link SQLTransientConnectionException} (answered 503) when no admission came within
+     *                      the maximum wait, or the pool's failure
      */
     public Admission connect(ConnectionSource pool) throws SQLException {
         Admission admission = enter();
@@ -93,12 +83,7 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits for admission, in arrival order, without taking a connection. Package-private for tests.
-     *
-     * @return the admission; closing it lets the next request in
-     * @throws SQLTransientConnectionException when no admission came within the maximum wait
-     */
+    /** Waits for admission without taking a connection (tests). */
     Admission enter() throws SQLTransientConnectionException {
         Waiter waiter;
         lock.lock();
@@ -131,10 +116,7 @@ public final class ConnectionGate implements AutoCloseable {
         return admit();
     }
 
-    /**
-     * One round of the watchdog, every {@link #TICK}: turns away the waiters whose time is up and aborts
-     * connections held too long.
-     */
+    /** Every {@link #TICK}: turns away the waiters whose time is up, aborts connections held too long. */
     private void check() {
         long now = System.nanoTime();
         lock.lock();
@@ -153,11 +135,7 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /**
-     * How many requests wait for admission now.
-     *
-     * @return waiting requests
-     */
+    /** @return how many requests wait for admission now */
     public int waiting() {
         lock.lock();
         try {
@@ -229,12 +207,6 @@ public final class ConnectionGate implements AutoCloseable {
     /** Where a connection comes from once a request is admitted: the pool. */
     @FunctionalInterface
     public interface ConnectionSource {
-        /**
-         * Takes a connection.
-         *
-         * @return the connection
-         * @throws SQLException when there is none
-         */
         Connection open() throws SQLException;
     }
 
@@ -247,11 +219,7 @@ public final class ConnectionGate implements AutoCloseable {
 
         private Admission() {}
 
-        /**
-         * The pooled connection of this admission.
-         *
-         * @return the connection
-         */
+        /** @return the pooled connection of this admission */
         public Connection connection() {
             return connection;
         }
@@ -278,12 +246,7 @@ public final class ConnectionGate implements AutoCloseable {
             }
         }
 
-        /**
-         * Closes the connection (back to the pool), then lets the next request in: in this order, so that the
-         * next one finds it free.
-         *
-         * @throws SQLException when closing the connection fails; the next request is let in all the same
-         */
+        /** Returns the connection to the pool, then lets the next request in, which so finds it free. */
         @Override
         public void close() throws SQLException {
             if (closed) {

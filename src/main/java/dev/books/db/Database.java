@@ -17,9 +17,7 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.dbclient.jdbc.JdbcConnectionPool;
-import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -54,8 +52,7 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the pool and migrates the schema. Fails fast on a broken migration; keeps retrying in the background
-     * while the database is unreachable.
+     * Opens the pool and waits for the first migration attempt (tests and tools); see {@link #migrate()}.
      *
      * @param config     database settings
      * @param statements the named SQL statements ({@code db.statements})
@@ -74,19 +71,18 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the pool, without migrating the schema yet: see {@link #migrate()}.
+     * Opens the pool, without migrating the schema yet.
      *
      * @param config     database settings
      * @param statements the named SQL statements ({@code db.statements})
-     * @return the database, not ready until migrated
+     * @return the database, not ready until {@link #migrate()} succeeds
      */
     public static Database open(DatabaseConfig config, Config statements) {
         if (config.embedded()) {
             LOGGER.log(
                     Level.WARNING,
-                    "No database configured (db.url / DB_URL is empty): using an embedded in-memory "
-                            + "H2 database. Data will NOT survive a restart. To keep data, point the service at PostgreSQL, "
-                            + "e.g. DB_URL=jdbc:postgresql://localhost:5432/books DB_USERNAME=books DB_PASSWORD_FILE=/path/to/file");
+                    "No database configured (DB_URL is empty): using an in-memory H2 database; "
+                            + "data will NOT survive a restart. Set DB_URL=jdbc:postgresql://host:5432/books to keep it");
         } else {
             LOGGER.log(Level.INFO, () -> "Using database " + config.safeUrl());
         }
@@ -122,11 +118,10 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Migrates the schema on a thread of its own, so that the caller can build the rest of the service meanwhile.
-     * While the database is unreachable the same thread keeps retrying, and {@link #migrated()} stays false.
+     * Migrates the schema on a thread of its own, which keeps retrying while the database is unreachable.
      *
-     * @return completes after the first attempt, whether it migrated or found the database unreachable; completes
-     *     exceptionally with an {@link IllegalStateException} when a migration is broken
+     * @return completes after the first attempt; exceptionally with an {@link IllegalStateException} when a
+     *     migration is broken
      */
     public CompletableFuture<Void> migrate() {
         CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
@@ -146,45 +141,28 @@ public final class Database implements AutoCloseable {
         return firstAttempt;
     }
 
-    /**
-     * The named statements, run on the client's connections.
-     *
-     * @return statements
-     */
+    /** @return the named statements, run on the pool's connections */
     public Sql sql() {
         return sql;
     }
 
-    /**
-     * The pool, for metrics.
-     *
-     * @return data source
-     */
+    /** @return the pool, for metrics */
     public HikariDataSource dataSource() {
         return dataSource;
     }
 
-    /**
-     * How many requests wait for a database connection now: in the gate, and in the pool while connections are
-     * being replaced.
-     *
-     * @return waiting requests
-     */
+    /** @return requests waiting for a connection now: in the gate, and in the pool while it replaces some */
     public int waitingForConnection() {
         return gate.waiting() + dataSource.getHikariPoolMXBean().getThreadsAwaitingConnection();
     }
 
-    /**
-     * Whether the schema is migrated and the service can use the database.
-     *
-     * @return {@code true} once migrations have succeeded
-     */
+    /** @return whether the schema is migrated, so that the service can use the database */
     public boolean migrated() {
         return migrated;
     }
 
     /**
-     * Waits until the schema is migrated, for callers that must not start before (tests, tools).
+     * Waits until the schema is migrated (tests, tools).
      *
      * @param timeout how long to wait
      * @return whether the database is migrated
@@ -202,31 +180,8 @@ public final class Database implements AutoCloseable {
         return migrated;
     }
 
-    /**
-     * Readiness check: the database answers within the pool's connection time-out plus the validation time-out.
-     *
-     * @return health check named {@code db}
-     */
-    public HealthCheck readinessCheck() {
-        return new HealthCheck() {
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public String name() {
-                return "db";
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return check();
-            }
-        };
-    }
-
-    HealthCheckResponse check() {
+    /** @return readiness: migrated, and a connection is valid within the connection and validation time-outs */
+    public HealthCheckResponse check() {
         if (closed) {
             return HealthCheckResponse.builder()
                     .status(false)
@@ -337,8 +292,7 @@ public final class Database implements AutoCloseable {
         if (!config.password().isEmpty()) {
             hikari.setPassword(config.password());
         }
-        // A fixed-size pool, as HikariCP recommends: no connection churn under bursts (and so no idle time-out,
-        // which HikariCP applies only to connections above minimumIdle).
+        // A fixed-size pool, as HikariCP recommends: no connection churn under bursts.
         hikari.setMaximumPoolSize(config.maxPoolSize());
         hikari.setMinimumIdle(config.maxPoolSize());
         hikari.setConnectionTimeout(POOL_WAIT.toMillis());
