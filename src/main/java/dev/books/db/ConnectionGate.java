@@ -17,14 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Admits as many requests to the database at a time as the pool has connections, first come first served, and
- * bounds how long each waits and how long each may hold its connection.
- *
- * <p>Why not HikariCP's wait and pgjdbc's socket time-out: on virtual threads every timed wait schedules and
- * cancels a timer on the JDK's shared delay scheduler, and HikariCP wakes its connection adder for each waiter;
- * under load that cost more CPU than the statements (docs/design.md). Here a waiter parks without a timer, and one
- * watchdog thread turns away the waiters whose time is up and aborts connections held past the statement limit.
- * An admitted request finds a free connection at once; it waits in the pool (briefly) only while connections are
- * being replaced.
+ * bounds how long each waits and how long each holds its connection. Why not HikariCP's wait and pgjdbc's socket
+ * time-out: on virtual threads each timed wait schedules a timer on the JDK's shared delay scheduler, and HikariCP
+ * wakes its connection adder for each waiter; under load that cost more CPU than the statements (docs/design.md).
+ * Here waiters park without a timer; one watchdog thread expires them and aborts connections held too long.
  */
 public final class ConnectionGate implements AutoCloseable {
     private static final Logger LOGGER = System.getLogger(ConnectionGate.class.getName());
@@ -47,9 +43,6 @@ public final class ConnectionGate implements AutoCloseable {
      * @param holdLimit how long an admitted request may hold its connection before it is aborted
      */
     public ConnectionGate(int permits, Duration maxWait, Duration holdLimit) {
-        if (permits < 1) {
-            throw new IllegalArgumentException("permits must be positive: " + permits);
-        }
         this.free = permits;
         this.maxWaitNanos = maxWait.toNanos();
         this.holdLimitNanos = holdLimit.toNanos();
@@ -67,10 +60,8 @@ public final class ConnectionGate implements AutoCloseable {
     /**
      * Waits for admission, in arrival order, then takes a connection from the pool.
      *
-     * @param pool where the connection comes from
-     * @return the admission with its connection; closing it returns the connection and lets the next request in
-     * @throws SQLException a {@link SQLTransientConnectionException} (answered 503) when no admission came within
-     *                      the maximum wait, or the pool's failure
+     * @return the admission; closing it returns the connection and lets the next request in
+     * @throws SQLException a {@link SQLTransientConnectionException} (503) after the maximum wait, or the pool's
      */
     public Admission connect(ConnectionSource pool) throws SQLException {
         Admission admission = enter();
@@ -90,9 +81,9 @@ public final class ConnectionGate implements AutoCloseable {
         try {
             if (free > 0) {
                 free--;
-                return admit();
+                return new Admission();
             }
-            waiter = new Waiter(Thread.currentThread(), System.nanoTime() + maxWaitNanos);
+            waiter = new Waiter(System.nanoTime() + maxWaitNanos);
             waiters.addLast(waiter);
         } finally {
             lock.unlock();
@@ -113,7 +104,7 @@ public final class ConnectionGate implements AutoCloseable {
                             + Duration.ofNanos(maxWaitNanos).toMillis() + " ms",
                     "08001");
         }
-        return admit();
+        return new Admission();
     }
 
     /** Every {@link #TICK}: turns away the waiters whose time is up, aborts connections held too long. */
@@ -145,7 +136,7 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /** Stops the watchdog and turns away everyone still waiting, so no request waits for a closed pool. */
+    /** Stops the watchdog and turns away everyone waiting, so no request waits for a closed pool. */
     @Override
     public void close() {
         if (watchdog != null) {
@@ -160,12 +151,6 @@ public final class ConnectionGate implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    private Admission admit() {
-        Admission admission = new Admission();
-        admitted.add(admission);
-        return admission;
     }
 
     private void leave(Admission admission) {
@@ -189,12 +174,11 @@ public final class ConnectionGate implements AutoCloseable {
         static final int ADMITTED = 1;
         static final int EXPIRED = 2;
 
-        private final Thread thread;
+        private final Thread thread = Thread.currentThread();
         private final long deadline;
         private volatile int state = WAITING;
 
-        Waiter(Thread thread, long deadline) {
-            this.thread = thread;
+        Waiter(long deadline) {
             this.deadline = deadline;
         }
 
@@ -217,7 +201,9 @@ public final class ConnectionGate implements AutoCloseable {
         private volatile boolean watched;
         private boolean closed;
 
-        private Admission() {}
+        private Admission() {
+            admitted.add(this);
+        }
 
         /** @return the pooled connection of this admission */
         public Connection connection() {
@@ -234,10 +220,7 @@ public final class ConnectionGate implements AutoCloseable {
             Connection held = connection;
             if (watched && since - limit < 0) {
                 watched = false;
-                LOGGER.log(
-                        Level.WARNING,
-                        "A statement held its database connection longer than " + Duration.ofNanos(holdLimitNanos)
-                                + "; aborting the connection");
+                LOGGER.log(Level.WARNING, "Aborting a connection held longer than " + Duration.ofNanos(holdLimitNanos));
                 try {
                     held.abort(Runnable::run);
                 } catch (SQLException | RuntimeException e) {

@@ -18,18 +18,14 @@ import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.dbclient.jdbc.JdbcConnectionPool;
 import io.helidon.health.HealthCheckResponse;
-import org.flywaydb.core.Flyway;
 
 /**
- * The service's database: a HikariCP pool behind Helidon DbClient, with the schema migrated by Flyway.
- *
- * <p>The service starts even when the database cannot be reached (as under Docker Swarm or Kubernetes, where
- * nothing orders start-up): migrations are then retried in the background, readiness stays DOWN and book requests
- * get 503 until they succeed.
+ * The service's database: a HikariCP pool behind Helidon DbClient, with the schema migrated by {@link Migrations}.
+ * The service starts even when the database cannot be reached: readiness stays DOWN and book requests get 503
+ * until the migrations succeed.
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Database.class.getName());
-    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
     /** The pool's own wait for a connection (HikariCP's minimum); the rest of the time-out is spent in the gate. */
     private static final Duration POOL_WAIT = Duration.ofMillis(250);
 
@@ -38,9 +34,8 @@ public final class Database implements AutoCloseable {
     private final ConnectionGate gate;
     private final DbClient dbClient;
     private final Sql sql;
-    private volatile boolean migrated;
+    private final Migrations migrations;
     private volatile boolean closed;
-    private volatile String notReadyReason = "migrations have not run yet";
 
     private Database(
             DatabaseConfig config, HikariDataSource dataSource, ConnectionGate gate, DbClient dbClient, Sql sql) {
@@ -49,6 +44,7 @@ public final class Database implements AutoCloseable {
         this.gate = gate;
         this.dbClient = dbClient;
         this.sql = sql;
+        this.migrations = new Migrations(new MigrationDataSource(dataSource, config.connectionTimeout()), config);
     }
 
     /**
@@ -124,21 +120,7 @@ public final class Database implements AutoCloseable {
      *     migration is broken
      */
     public CompletableFuture<Void> migrate() {
-        CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
-        Thread.ofPlatform().name("books-migrations").daemon().start(() -> {
-            boolean done;
-            try {
-                done = tryMigrate();
-            } catch (IllegalStateException e) {
-                firstAttempt.completeExceptionally(e);
-                return;
-            }
-            firstAttempt.complete(null);
-            if (!done) {
-                retryMigrations();
-            }
-        });
-        return firstAttempt;
+        return migrations.start();
     }
 
     /** @return the named statements, run on the pool's connections */
@@ -158,7 +140,7 @@ public final class Database implements AutoCloseable {
 
     /** @return whether the schema is migrated, so that the service can use the database */
     public boolean migrated() {
-        return migrated;
+        return migrations.done();
     }
 
     /**
@@ -169,15 +151,15 @@ public final class Database implements AutoCloseable {
      */
     public boolean awaitMigrated(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!migrated && System.nanoTime() < deadline) {
+        while (!migrated() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return migrated;
+                break;
             }
         }
-        return migrated;
+        return migrated();
     }
 
     /** @return readiness: migrated, and a connection is valid within the connection and validation time-outs */
@@ -188,10 +170,10 @@ public final class Database implements AutoCloseable {
                     .detail("reason", "closed")
                     .build();
         }
-        if (!migrated) {
+        if (!migrated()) {
             return HealthCheckResponse.builder()
                     .status(false)
-                    .detail("reason", notReadyReason)
+                    .detail("reason", migrations.notDoneReason())
                     .build();
         }
         long started = System.nanoTime();
@@ -214,56 +196,10 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        migrations.stop();
         dbClient.close();
         dataSource.close();
         gate.close();
-    }
-
-    private boolean tryMigrate() {
-        try {
-            Flyway.configure(Database.class.getClassLoader())
-                    .dataSource(new MigrationDataSource(dataSource, config.connectionTimeout()))
-                    .locations(migrationLocations(config))
-                    .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
-                    .load()
-                    .migrate();
-            migrated = true;
-            LOGGER.log(Level.INFO, "Database schema is up to date");
-            return true;
-        } catch (RuntimeException e) {
-            if (!DatabaseErrors.isUnavailable(e)) {
-                throw new IllegalStateException("Database migration failed: " + DatabaseErrors.describe(e), e);
-            }
-            notReadyReason = DatabaseErrors.describe(e);
-            LOGGER.log(
-                    Level.WARNING,
-                    "Database not reachable, will retry (readiness is DOWN until then): " + notReadyReason);
-            return false;
-        }
-    }
-
-    private void retryMigrations() {
-        Duration delay = Duration.ofSeconds(1);
-        while (!closed) {
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            try {
-                if (closed || tryMigrate()) {
-                    return;
-                }
-            } catch (IllegalStateException e) {
-                // A broken migration cannot heal by waiting: say so loudly, stay not-ready.
-                notReadyReason = e.getMessage();
-                LOGGER.log(Level.ERROR, e.getMessage(), e);
-                return;
-            }
-            Duration doubled = delay.multipliedBy(2);
-            delay = doubled.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : doubled;
-        }
     }
 
     private static Map<String, String> texts(Config statements) {
@@ -273,13 +209,6 @@ public final class Database implements AutoCloseable {
                 .orElseThrow()
                 .forEach(node -> texts.put(node.name(), node.asString().get()));
         return texts;
-    }
-
-    private static String[] migrationLocations(DatabaseConfig config) {
-        // Shared migrations, plus PostgreSQL-only ones (trigram indexes) when running on PostgreSQL.
-        return config.postgres()
-                ? new String[] {"classpath:db/migration/common", "classpath:db/migration/postgresql"}
-                : new String[] {"classpath:db/migration/common"};
     }
 
     private static HikariConfig hikariConfig(DatabaseConfig config) {
