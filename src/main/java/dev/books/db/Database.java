@@ -103,12 +103,9 @@ public final class Database implements AutoCloseable {
                 .connectionPool(pool)
                 .statements(DbStatements.create(statements))
                 .build();
-        // The wait for a connection happens in the gate; the pool's own short wait is only for connections
-        // being replaced, and the two together stay within the configured connection time-out.
+        // Requests wait in the gate, then in the pool only while it replaces connections: in all, the time-out.
         ConnectionGate gate = new ConnectionGate(
-                        config.maxPoolSize(),
-                        max(config.connectionTimeout().minus(POOL_WAIT), Duration.ZERO),
-                        config.statementTimeout())
+                        config.maxPoolSize(), config.connectionTimeout().minus(POOL_WAIT), config.statementTimeout())
                 .start();
         return new Database(config, dataSource, gate, dbClient, new Sql(dbClient, gate, texts(statements)));
     }
@@ -236,10 +233,6 @@ public final class Database implements AutoCloseable {
             hikari.addDataSourceProperty("ApplicationName", "books");
         }
         return hikari;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static int timeoutSeconds(Duration timeout) {

@@ -70,9 +70,8 @@ public record DatabaseConfig(
      * @throws IllegalStateException naming the file (never its content) when it cannot be read
      */
     public static String readPasswordFile(Path file) {
-        String content;
         try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8).replaceFirst("\r?\n\\z", "");
         } catch (IOException | SecurityException e) {
             throw new IllegalStateException(
                     "Cannot read the database password file " + file
@@ -81,13 +80,6 @@ public record DatabaseConfig(
                             + ". Check that it exists and that the service's user may read it.",
                     e);
         }
-        if (content.endsWith("\r\n")) {
-            return content.substring(0, content.length() - 2);
-        }
-        if (content.endsWith("\n")) {
-            return content.substring(0, content.length() - 1);
-        }
-        return content;
     }
 
     private static String password(Config db) {
