@@ -78,7 +78,9 @@ final class Migrations {
                 throw new IllegalStateException("Database migration failed: " + DatabaseErrors.describe(e), e);
             }
             notDoneReason = DatabaseErrors.describe(e);
-            LOGGER.log(Level.WARNING, "Database not reachable, will retry (not ready until then): " + notDoneReason);
+            LOGGER.log(
+                    Level.WARNING,
+                    "Database not reachable, will retry (readiness is DOWN until then): " + notDoneReason);
             return false;
         }
     }
