@@ -77,8 +77,9 @@ public final class Database implements AutoCloseable {
         if (config.embedded()) {
             LOGGER.log(
                     Level.WARNING,
-                    "No database configured (DB_URL is empty): using an in-memory H2 database; "
-                            + "data will NOT survive a restart. Set DB_URL=jdbc:postgresql://host:5432/books to keep it");
+                    "No database configured (db.url / DB_URL is empty): using an embedded in-memory "
+                            + "H2 database. Data will NOT survive a restart. To keep data, point the service at PostgreSQL, "
+                            + "e.g. DB_URL=jdbc:postgresql://localhost:5432/books DB_USERNAME=books DB_PASSWORD_FILE=/path/to/file");
         } else {
             LOGGER.log(Level.INFO, () -> "Using database " + config.safeUrl());
         }
