@@ -21,7 +21,6 @@ import dev.books.idempotency.IdempotentCreation;
 import dev.books.logging.DroppedLines;
 import dev.books.openapi.SwaggerUi;
 import io.helidon.config.Config;
-import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.http.HeaderValues;
@@ -64,11 +63,10 @@ public final class Main {
      * @param args ignored
      */
     public static void main(String[] args) {
-        // Helidon's service registry (which the metrics use) needs no configuration to be created, only to be
-        // used: create it on the other core while this thread reads the configuration.
+        // Start-up overlaps on two cores: the service and metrics registries are created on other threads while
+        // this one reads the configuration and opens the pool; whoever needs them later gets the same instances.
         startEarly("books-registry-start", GlobalServiceRegistry::registry);
         Config config = Config.create();
-        // Helidon's own services (metrics) use this configuration rather than load it a second time.
         Services.set(Config.class, config);
         Database database;
         try {
@@ -77,47 +75,47 @@ public final class Main {
                 throw new IllegalStateException(
                         "books.log.format (BOOKS_LOG_FORMAT) must be text or json, not '" + format + "'");
             }
-            // Helidon's metrics registry (its service registry, Micrometer) takes a good part of start-up to
-            // create: create it on the other core while this thread opens the pool. setup() gets the same one.
             startEarly("books-metrics-start", () -> Services.get(MeterRegistry.class));
-            database = Database.open(databaseConfig(config), config.get("db.statements"));
+            database = Database.open(
+                    DatabaseConfig.create(
+                            config.get("db"),
+                            config.get("books.sample-data").asBoolean().get()),
+                    config.get("db.statements"));
         } catch (IllegalStateException e) {
-            // Configuration errors (unreadable password file): one clear line, exit non-zero.
-            cannotStart(e.getMessage(), null);
+            cannotStart(e.getMessage(), null); // an unreadable password file
             return;
         }
         // Migrations run while the server is being built; the listener opens only after their first attempt.
         CompletableFuture<Void> migrations = database.migrate();
         AtomicBoolean stopping = new AtomicBoolean();
-        // The server stops from our shutdown handler (below), to order the steps: not-ready, drain, close the pool.
+        // Our shutdown handler stops the server, to order the steps: not-ready, drain, close the pool.
         WebServerConfig.Builder builder =
                 WebServer.builder().config(config.get("server")).shutdownHook(false);
         WebServer server;
+        IdempotentCreation idempotency;
         try {
-            setup(builder, config, database, stopping);
+            idempotency = setup(builder, config, database, stopping);
             server = builder.build();
             migrations.join();
         } catch (IllegalStateException e) {
-            // Unusable write protection settings (unreadable tokens file, JWT without issuer): say so and stop.
-            cannotStart(e.getMessage(), database);
+            cannotStart(e.getMessage(), database); // unusable write protection settings
             return;
         } catch (CompletionException e) {
-            // A broken migration.
-            cannotStart(e.getCause().getMessage(), database);
+            cannotStart(e.getCause().getMessage(), database); // a broken migration
             return;
         }
         server.start();
         if (!server.isRunning()) {
-            // Helidon has logged why (typically the port is in use); do not linger without a listener.
+            // Helidon has logged why; do not linger without a listener.
             cannotStart(
                     "the HTTP server did not start (is port "
-                            + config.get("server.port").asInt().orElse(8080) + " in use?)",
+                            + config.get("server.port").asInt().get() + " in use?)",
                     database);
             return;
         }
         Duration shutdownDelay =
-                config.get("books.shutdown-delay").as(Duration.class).orElse(Duration.ZERO);
-        ScheduledExecutorService purger = idempotentCreation(config, database).purgeExpiredKeys(database::migrated);
+                config.get("books.shutdown-delay").as(Duration.class).get();
+        ScheduledExecutorService purger = idempotency.purgeExpiredKeys(database::migrated);
         // Helidon's shutdown hook runs our handler and keeps logging alive until it is done (JDK-8161253).
         io.helidon.Main.addShutdownHandler(() -> {
             purger.shutdownNow();
@@ -127,29 +125,22 @@ public final class Main {
     }
 
     /**
-     * Reads the database settings.
-     *
-     * @param config root configuration
-     * @return settings
-     */
-    public static DatabaseConfig databaseConfig(Config config) {
-        return DatabaseConfig.create(
-                config.get("db"), config.get("books.sample-data").asBoolean().orElse(true));
-    }
-
-    /**
-     * Adds the service to a server: books API, health endpoints and JSON error answers. Used by {@link #main} and
+     * Adds the service to a server: books API, health and metrics, JSON error answers. Used by {@link #main} and
      * the tests; the caller applies the {@code server} configuration (port, limits, time-outs).
      *
      * @param server   server builder
      * @param config   root configuration
-     * @param database started database
+     * @param database the opened database
      * @param stopping set when the server is shutting down; readiness turns DOWN at once
+     * @return the idempotency keys of POST /books, whose expired ones the caller purges
      */
-    public static void setup(WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {
+    public static IdempotentCreation setup(
+            WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {
         Config books = config.get("books");
-        BookService bookService = new BookService(
-                database.sql(), idempotentCreation(config, database), BookSettings.create(books), database::migrated);
+        IdempotentCreation idempotency = new IdempotentCreation(
+                database.sql(), books.get("idempotency-ttl").as(Duration.class).get());
+        BookService bookService =
+                new BookService(database.sql(), idempotency, BookSettings.create(books), database::migrated);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         WriteProtection writeProtection = WriteProtection.create(books.get("auth"), registry);
         PoolMetrics.register(registry, database);
@@ -157,55 +148,50 @@ public final class Main {
         HealthObserver health = HealthObserver.builder()
                 .details(true)
                 .useSystemServices(false)
-                .addCheck(database.readinessCheck())
-                .addCheck(stoppingCheck(stopping))
+                .addCheck(database::check, HealthCheckType.READINESS, "db")
+                .addCheck(
+                        () -> HealthCheckResponse.builder()
+                                .status(!stopping.get())
+                                .build(),
+                        HealthCheckType.READINESS,
+                        "accepting-requests")
                 .build();
         server.addFeature(ObserveFeature.builder()
                         .addObserver(health)
                         .addObserver(MetricsObserver.create())
                         .build())
-                // The OpenAPI document of the API, src/main/resources/META-INF/openapi.yaml, at /openapi.
-                .addFeature(OpenApiFeature.builder().build())
-                .addFeature(SwaggerUi.feature()) // Swagger UI of that document at /openapi/ui/
+                .addFeature(OpenApiFeature.builder().build()) // META-INF/openapi.yaml at /openapi
+                .addFeature(SwaggerUi.feature()) // and its Swagger UI at /openapi/ui/
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
                     routing.addFilter((chain, req, res) -> {
                                 if (stopping.get()) {
-                                    // Stopping: ask keep-alive clients to reconnect (to another instance) now,
-                                    // rather than have their next request meet a closed listener.
+                                    // Ask keep-alive clients to reconnect (to another instance) now, rather than
+                                    // have their next request meet a closed listener.
                                     res.header(HeaderValues.CONNECTION_CLOSE);
                                 }
                                 chain.proceed();
                             })
                             .addFilter(new RequestLog(
-                                    books.get("access-log").asBoolean().orElse(true)))
+                                    books.get("access-log").asBoolean().get()))
                             .addFilter(new HttpMetrics(registry))
                             // After the access log and metrics, which then show refused requests too.
                             .addFilter(writeProtection)
                             .register("/books", bookService);
                     ErrorHandling.register(routing);
                 });
+        return idempotency;
     }
 
-    /**
-     * Starts work on the other core that the main thread needs later. The main thread asks for the same result where
-     * it needs it (Services.set for the service registry, setup() for the metrics registry), so a failure here is
-     * met again there and reported once.
-     */
+    /** Starts work the main thread asks for again later, which then meets (and reports) any failure. */
     private static void startEarly(String name, Runnable work) {
         Thread.ofPlatform().name(name).daemon().start(() -> {
             try {
                 work.run();
             } catch (RuntimeException e) {
-                // Reported by the main thread, which meets the same error.
+                // Reported by the main thread.
             }
         });
-    }
-
-    private static IdempotentCreation idempotentCreation(Config config, Database database) {
-        return new IdempotentCreation(
-                database.sql(),
-                config.get("books.idempotency-ttl").as(Duration.class).orElse(Duration.ofHours(24)));
     }
 
     private static void cannotStart(String reason, Database database) {
@@ -219,25 +205,6 @@ public final class Main {
     private static void exit() {
         LogManager.shutdown();
         System.exit(1);
-    }
-
-    private static HealthCheck stoppingCheck(AtomicBoolean stopping) {
-        return new HealthCheck() {
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public String name() {
-                return "accepting-requests";
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(!stopping.get()).build();
-            }
-        };
     }
 
     private static void stop(WebServer server, Database database, AtomicBoolean stopping, Duration delay) {
@@ -254,7 +221,6 @@ public final class Main {
         server.stop();
         database.close();
         LOGGER.log(Level.INFO, "Stopped");
-        // Writes what is queued (log4j2.xml: shutdownHook="disable").
-        LogManager.shutdown();
+        LogManager.shutdown(); // writes what is queued (log4j2.xml: shutdownHook="disable")
     }
 }

@@ -17,18 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Admits as many requests to the database at a time as the pool has connections, first come first served, and
- * bounds how long each waits and how long each may hold its connection.
- *
- * <p>Why not leave the waiting to the pool and the time limits to the driver: every request runs on a virtual
- * thread, and there every timed wait (HikariCP's wait for a connection, pgjdbc's socket time-out on each read)
- * schedules and cancels a timer on the JDK's shared delay scheduler, while HikariCP also wakes its connection
- * adder for each waiter. Under load those wake-ups cost more CPU than the statements. Here a request that must
- * wait parks without a timer; one watchdog thread, a few times a second, turns away the waiters whose time is up
- * and aborts the connections held longer than the statement limit (a statement stuck on a dead network).
- *
- * <p>A request admitted here finds a free connection in the pool at once, because there are never more
- * admissions than connections; it waits in the pool only while connections are being replaced (after an outage),
- * and only for the pool's own short time-out.
+ * bounds how long each waits and how long each holds its connection. Why not HikariCP's wait and pgjdbc's socket
+ * time-out: on virtual threads each timed wait schedules a timer on the JDK's shared delay scheduler, and HikariCP
+ * wakes its connection adder for each waiter; under load that cost more CPU than the statements (docs/design.md).
+ * Here waiters park without a timer; one watchdog thread expires them and aborts connections held too long.
  */
 public final class ConnectionGate implements AutoCloseable {
     private static final Logger LOGGER = System.getLogger(ConnectionGate.class.getName());
@@ -48,22 +40,15 @@ public final class ConnectionGate implements AutoCloseable {
      *
      * @param permits   how many requests may use the database at a time (the pool's size)
      * @param maxWait   how long a request waits for admission before it is turned away
-     * @param holdLimit how long an admitted request may hold its connection before the connection is aborted
+     * @param holdLimit how long an admitted request may hold its connection before it is aborted
      */
     public ConnectionGate(int permits, Duration maxWait, Duration holdLimit) {
-        if (permits < 1) {
-            throw new IllegalArgumentException("permits must be positive: " + permits);
-        }
         this.free = permits;
         this.maxWaitNanos = maxWait.toNanos();
         this.holdLimitNanos = holdLimit.toNanos();
     }
 
-    /**
-     * Starts the watchdog thread.
-     *
-     * @return this gate
-     */
+    /** @return this gate, with its watchdog started */
     public ConnectionGate start() {
         watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("books-db-watchdog").daemon().factory());
@@ -75,12 +60,8 @@ public final class ConnectionGate implements AutoCloseable {
     /**
      * Waits for admission, in arrival order, then takes a connection from the pool.
      *
-     * @param pool where the connection comes from
-     * @return the admission with its connection, watched by the hold limit; closing it closes the connection
-     *         (back to the pool) and then lets the next request in
-     * @throws SQLException when no admission came within the maximum wait (a
-     *                      {@link SQLTransientConnectionException}: the database is overloaded or unreachable, the
-     *                      service answers 503), or the pool has no connection
+     * @return the admission; closing it returns the connection and lets the next request in
+     * @throws SQLException a {@link SQLTransientConnectionException} (503) after the maximum wait, or the pool's
      */
     public Admission connect(ConnectionSource pool) throws SQLException {
         Admission admission = enter();
@@ -93,21 +74,16 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits for admission, in arrival order, without taking a connection. Package-private for tests.
-     *
-     * @return the admission; closing it lets the next request in
-     * @throws SQLTransientConnectionException when no admission came within the maximum wait
-     */
+    /** Waits for admission without taking a connection (tests). */
     Admission enter() throws SQLTransientConnectionException {
         Waiter waiter;
         lock.lock();
         try {
             if (free > 0) {
                 free--;
-                return admit();
+                return new Admission();
             }
-            waiter = new Waiter(Thread.currentThread(), System.nanoTime() + maxWaitNanos);
+            waiter = new Waiter(System.nanoTime() + maxWaitNanos);
             waiters.addLast(waiter);
         } finally {
             lock.unlock();
@@ -128,13 +104,10 @@ public final class ConnectionGate implements AutoCloseable {
                             + Duration.ofNanos(maxWaitNanos).toMillis() + " ms",
                     "08001");
         }
-        return admit();
+        return new Admission();
     }
 
-    /**
-     * One round of the watchdog, every {@link #TICK}: turns away the waiters whose time is up and aborts
-     * connections held too long.
-     */
+    /** Every {@link #TICK}: turns away the waiters whose time is up, aborts connections held too long. */
     private void check() {
         long now = System.nanoTime();
         lock.lock();
@@ -153,11 +126,7 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /**
-     * How many requests wait for admission now.
-     *
-     * @return waiting requests
-     */
+    /** @return how many requests wait for admission now */
     public int waiting() {
         lock.lock();
         try {
@@ -167,7 +136,7 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /** Stops the watchdog and turns away everyone still waiting, so no request waits for a closed pool. */
+    /** Stops the watchdog and turns away everyone waiting, so no request waits for a closed pool. */
     @Override
     public void close() {
         if (watchdog != null) {
@@ -182,12 +151,6 @@ public final class ConnectionGate implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    private Admission admit() {
-        Admission admission = new Admission();
-        admitted.add(admission);
-        return admission;
     }
 
     private void leave(Admission admission) {
@@ -211,12 +174,11 @@ public final class ConnectionGate implements AutoCloseable {
         static final int ADMITTED = 1;
         static final int EXPIRED = 2;
 
-        private final Thread thread;
+        private final Thread thread = Thread.currentThread();
         private final long deadline;
         private volatile int state = WAITING;
 
-        Waiter(Thread thread, long deadline) {
-            this.thread = thread;
+        Waiter(long deadline) {
             this.deadline = deadline;
         }
 
@@ -229,12 +191,6 @@ public final class ConnectionGate implements AutoCloseable {
     /** Where a connection comes from once a request is admitted: the pool. */
     @FunctionalInterface
     public interface ConnectionSource {
-        /**
-         * Takes a connection.
-         *
-         * @return the connection
-         * @throws SQLException when there is none
-         */
         Connection open() throws SQLException;
     }
 
@@ -245,13 +201,11 @@ public final class ConnectionGate implements AutoCloseable {
         private volatile boolean watched;
         private boolean closed;
 
-        private Admission() {}
+        private Admission() {
+            admitted.add(this);
+        }
 
-        /**
-         * The pooled connection of this admission.
-         *
-         * @return the connection
-         */
+        /** @return the pooled connection of this admission */
         public Connection connection() {
             return connection;
         }
@@ -266,10 +220,7 @@ public final class ConnectionGate implements AutoCloseable {
             Connection held = connection;
             if (watched && since - limit < 0) {
                 watched = false;
-                LOGGER.log(
-                        Level.WARNING,
-                        "A statement held its database connection longer than " + Duration.ofNanos(holdLimitNanos)
-                                + "; aborting the connection");
+                LOGGER.log(Level.WARNING, "Aborting a connection held longer than " + Duration.ofNanos(holdLimitNanos));
                 try {
                     held.abort(Runnable::run);
                 } catch (SQLException | RuntimeException e) {
@@ -278,12 +229,7 @@ public final class ConnectionGate implements AutoCloseable {
             }
         }
 
-        /**
-         * Closes the connection (back to the pool), then lets the next request in: in this order, so that the
-         * next one finds it free.
-         *
-         * @throws SQLException when closing the connection fails; the next request is let in all the same
-         */
+        /** Returns the connection to the pool, then lets the next request in, which so finds it free. */
         @Override
         public void close() throws SQLException {
             if (closed) {

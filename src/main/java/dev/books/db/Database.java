@@ -17,21 +17,15 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.dbclient.jdbc.JdbcConnectionPool;
-import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
-import org.flywaydb.core.Flyway;
 
 /**
- * The service's database: a HikariCP pool behind Helidon DbClient, with the schema migrated by Flyway.
- *
- * <p>The service starts even when the database cannot be reached (as under Docker Swarm or Kubernetes, where
- * nothing orders start-up): migrations are then retried in the background, readiness stays DOWN and book requests
- * get 503 until they succeed.
+ * The service's database: a HikariCP pool behind Helidon DbClient, with the schema migrated by {@link Migrations}.
+ * The service starts even when the database cannot be reached: readiness stays DOWN and book requests get 503
+ * until the migrations succeed.
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Database.class.getName());
-    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
     /** The pool's own wait for a connection (HikariCP's minimum); the rest of the time-out is spent in the gate. */
     private static final Duration POOL_WAIT = Duration.ofMillis(250);
 
@@ -40,9 +34,8 @@ public final class Database implements AutoCloseable {
     private final ConnectionGate gate;
     private final DbClient dbClient;
     private final Sql sql;
-    private volatile boolean migrated;
+    private final Migrations migrations;
     private volatile boolean closed;
-    private volatile String notReadyReason = "migrations have not run yet";
 
     private Database(
             DatabaseConfig config, HikariDataSource dataSource, ConnectionGate gate, DbClient dbClient, Sql sql) {
@@ -51,11 +44,11 @@ public final class Database implements AutoCloseable {
         this.gate = gate;
         this.dbClient = dbClient;
         this.sql = sql;
+        this.migrations = new Migrations(new MigrationDataSource(dataSource, config.connectionTimeout()), config);
     }
 
     /**
-     * Opens the pool and migrates the schema. Fails fast on a broken migration; keeps retrying in the background
-     * while the database is unreachable.
+     * Opens the pool and waits for the first migration attempt (tests and tools); see {@link #migrate()}.
      *
      * @param config     database settings
      * @param statements the named SQL statements ({@code db.statements})
@@ -74,11 +67,11 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the pool, without migrating the schema yet: see {@link #migrate()}.
+     * Opens the pool, without migrating the schema yet.
      *
      * @param config     database settings
      * @param statements the named SQL statements ({@code db.statements})
-     * @return the database, not ready until migrated
+     * @return the database, not ready until {@link #migrate()} succeeds
      */
     public static Database open(DatabaseConfig config, Config statements) {
         if (config.embedded()) {
@@ -111,132 +104,74 @@ public final class Database implements AutoCloseable {
                 .connectionPool(pool)
                 .statements(DbStatements.create(statements))
                 .build();
-        // The wait for a connection happens in the gate; the pool's own short wait is only for connections
-        // being replaced, and the two together stay within the configured connection time-out.
+        // Requests wait in the gate, then in the pool only while it replaces connections: in all, the time-out.
         ConnectionGate gate = new ConnectionGate(
-                        config.maxPoolSize(),
-                        max(config.connectionTimeout().minus(POOL_WAIT), Duration.ZERO),
-                        config.statementTimeout())
+                        config.maxPoolSize(), config.connectionTimeout().minus(POOL_WAIT), config.statementTimeout())
                 .start();
         return new Database(config, dataSource, gate, dbClient, new Sql(dbClient, gate, texts(statements)));
     }
 
     /**
-     * Migrates the schema on a thread of its own, so that the caller can build the rest of the service meanwhile.
-     * While the database is unreachable the same thread keeps retrying, and {@link #migrated()} stays false.
+     * Migrates the schema on a thread of its own, which keeps retrying while the database is unreachable.
      *
-     * @return completes after the first attempt, whether it migrated or found the database unreachable; completes
-     *     exceptionally with an {@link IllegalStateException} when a migration is broken
+     * @return completes after the first attempt; exceptionally with an {@link IllegalStateException} when a
+     *     migration is broken
      */
     public CompletableFuture<Void> migrate() {
-        CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
-        Thread.ofPlatform().name("books-migrations").daemon().start(() -> {
-            boolean done;
-            try {
-                done = tryMigrate();
-            } catch (IllegalStateException e) {
-                firstAttempt.completeExceptionally(e);
-                return;
-            }
-            firstAttempt.complete(null);
-            if (!done) {
-                retryMigrations();
-            }
-        });
-        return firstAttempt;
+        return migrations.start();
     }
 
-    /**
-     * The named statements, run on the client's connections.
-     *
-     * @return statements
-     */
+    /** @return the named statements, run on the pool's connections */
     public Sql sql() {
         return sql;
     }
 
-    /**
-     * The pool, for metrics.
-     *
-     * @return data source
-     */
+    /** @return the pool, for metrics */
     public HikariDataSource dataSource() {
         return dataSource;
     }
 
-    /**
-     * How many requests wait for a database connection now: in the gate, and in the pool while connections are
-     * being replaced.
-     *
-     * @return waiting requests
-     */
+    /** @return requests waiting for a connection now: in the gate, and in the pool while it replaces some */
     public int waitingForConnection() {
         return gate.waiting() + dataSource.getHikariPoolMXBean().getThreadsAwaitingConnection();
     }
 
-    /**
-     * Whether the schema is migrated and the service can use the database.
-     *
-     * @return {@code true} once migrations have succeeded
-     */
+    /** @return whether the schema is migrated, so that the service can use the database */
     public boolean migrated() {
-        return migrated;
+        return migrations.done();
     }
 
     /**
-     * Waits until the schema is migrated, for callers that must not start before (tests, tools).
+     * Waits until the schema is migrated (tests, tools).
      *
      * @param timeout how long to wait
      * @return whether the database is migrated
      */
     public boolean awaitMigrated(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!migrated && System.nanoTime() < deadline) {
+        while (!migrated() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return migrated;
+                break;
             }
         }
-        return migrated;
+        return migrated();
     }
 
-    /**
-     * Readiness check: the database answers within the pool's connection time-out plus the validation time-out.
-     *
-     * @return health check named {@code db}
-     */
-    public HealthCheck readinessCheck() {
-        return new HealthCheck() {
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public String name() {
-                return "db";
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return check();
-            }
-        };
-    }
-
-    HealthCheckResponse check() {
+    /** @return readiness: migrated, and a connection is valid within the connection and validation time-outs */
+    public HealthCheckResponse check() {
         if (closed) {
             return HealthCheckResponse.builder()
                     .status(false)
                     .detail("reason", "closed")
                     .build();
         }
-        if (!migrated) {
+        if (!migrated()) {
             return HealthCheckResponse.builder()
                     .status(false)
-                    .detail("reason", notReadyReason)
+                    .detail("reason", migrations.notDoneReason())
                     .build();
         }
         long started = System.nanoTime();
@@ -259,56 +194,10 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        migrations.stop();
         dbClient.close();
         dataSource.close();
         gate.close();
-    }
-
-    private boolean tryMigrate() {
-        try {
-            Flyway.configure(Database.class.getClassLoader())
-                    .dataSource(new MigrationDataSource(dataSource, config.connectionTimeout()))
-                    .locations(migrationLocations(config))
-                    .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
-                    .load()
-                    .migrate();
-            migrated = true;
-            LOGGER.log(Level.INFO, "Database schema is up to date");
-            return true;
-        } catch (RuntimeException e) {
-            if (!DatabaseErrors.isUnavailable(e)) {
-                throw new IllegalStateException("Database migration failed: " + DatabaseErrors.describe(e), e);
-            }
-            notReadyReason = DatabaseErrors.describe(e);
-            LOGGER.log(
-                    Level.WARNING,
-                    "Database not reachable, will retry (readiness is DOWN until then): " + notReadyReason);
-            return false;
-        }
-    }
-
-    private void retryMigrations() {
-        Duration delay = Duration.ofSeconds(1);
-        while (!closed) {
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            try {
-                if (closed || tryMigrate()) {
-                    return;
-                }
-            } catch (IllegalStateException e) {
-                // A broken migration cannot heal by waiting: say so loudly, stay not-ready.
-                notReadyReason = e.getMessage();
-                LOGGER.log(Level.ERROR, e.getMessage(), e);
-                return;
-            }
-            Duration doubled = delay.multipliedBy(2);
-            delay = doubled.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : doubled;
-        }
     }
 
     private static Map<String, String> texts(Config statements) {
@@ -318,13 +207,6 @@ public final class Database implements AutoCloseable {
                 .orElseThrow()
                 .forEach(node -> texts.put(node.name(), node.asString().get()));
         return texts;
-    }
-
-    private static String[] migrationLocations(DatabaseConfig config) {
-        // Shared migrations, plus the ones of each database's own dialect (trigram indexes on PostgreSQL).
-        return new String[] {
-            "classpath:db/migration/common", "classpath:db/migration/" + (config.postgres() ? "postgresql" : "h2")
-        };
     }
 
     private static HikariConfig hikariConfig(DatabaseConfig config) {
@@ -337,8 +219,7 @@ public final class Database implements AutoCloseable {
         if (!config.password().isEmpty()) {
             hikari.setPassword(config.password());
         }
-        // A fixed-size pool, as HikariCP recommends: no connection churn under bursts (and so no idle time-out,
-        // which HikariCP applies only to connections above minimumIdle).
+        // A fixed-size pool, as HikariCP recommends: no connection churn under bursts.
         hikari.setMaximumPoolSize(config.maxPoolSize());
         hikari.setMinimumIdle(config.maxPoolSize());
         hikari.setConnectionTimeout(POOL_WAIT.toMillis());
@@ -353,10 +234,6 @@ public final class Database implements AutoCloseable {
             hikari.addDataSourceProperty("ApplicationName", "books");
         }
         return hikari;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static int timeoutSeconds(Duration timeout) {

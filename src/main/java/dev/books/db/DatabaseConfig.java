@@ -9,7 +9,7 @@ import java.time.Duration;
 import io.helidon.config.Config;
 
 /**
- * Database settings, read from the {@code db} configuration node.
+ * Database settings, read from the {@code db} configuration node (defaults in application.yaml).
  *
  * @param url               JDBC URL
  * @param username          user name, may be empty
@@ -47,34 +47,31 @@ public record DatabaseConfig(
      * @throws IllegalStateException when a password file is configured but cannot be read
      */
     public static DatabaseConfig create(Config db, boolean sampleData) {
-        String url = db.get("url").asString().orElse("").strip();
-        boolean embedded = url.isEmpty();
+        String url = db.get("url").asString().get().strip();
         Config pool = db.get("pool");
         return new DatabaseConfig(
-                embedded ? EMBEDDED_URL : url,
-                db.get("username").asString().orElse(""),
+                url.isEmpty() ? EMBEDDED_URL : url,
+                db.get("username").asString().get(),
                 password(db),
-                embedded,
-                pool.get("maximum-size").asInt().orElse(10),
-                pool.get("connection-timeout").as(Duration.class).orElse(Duration.ofSeconds(2)),
-                pool.get("validation-timeout").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                pool.get("max-lifetime").as(Duration.class).orElse(Duration.ofMinutes(30)),
-                db.get("statement-timeout").as(Duration.class).orElse(Duration.ofSeconds(30)),
+                url.isEmpty(),
+                pool.get("maximum-size").asInt().get(),
+                pool.get("connection-timeout").as(Duration.class).get(),
+                pool.get("validation-timeout").as(Duration.class).get(),
+                pool.get("max-lifetime").as(Duration.class).get(),
+                db.get("statement-timeout").as(Duration.class).get(),
                 sampleData);
     }
 
     /**
-     * Reads a password file such as a Docker/Compose secret. One trailing line break is removed; the content is
-     * otherwise used as is.
+     * Reads a password file such as a Docker/Compose secret, without one trailing line break.
      *
      * @param file path of the file
      * @return the password
      * @throws IllegalStateException naming the file (never its content) when it cannot be read
      */
     public static String readPasswordFile(Path file) {
-        String content;
         try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8).replaceFirst("\r?\n\\z", "");
         } catch (IOException | SecurityException e) {
             throw new IllegalStateException(
                     "Cannot read the database password file " + file
@@ -83,37 +80,19 @@ public record DatabaseConfig(
                             + ". Check that it exists and that the service's user may read it.",
                     e);
         }
-        if (content.endsWith("\r\n")) {
-            return content.substring(0, content.length() - 2);
-        }
-        if (content.endsWith("\n")) {
-            return content.substring(0, content.length() - 1);
-        }
-        return content;
     }
 
     private static String password(Config db) {
-        String file = db.get("password-file").asString().orElse("").strip();
-        if (!file.isEmpty()) {
-            return readPasswordFile(Path.of(file));
-        }
-        return db.get("password").asString().orElse("");
+        String file = db.get("password-file").asString().get().strip();
+        return file.isEmpty() ? db.get("password").asString().get() : readPasswordFile(Path.of(file));
     }
 
-    /**
-     * Whether this is a PostgreSQL database (else H2): the pool's driver settings and the migrations depend on it.
-     *
-     * @return {@code true} for a {@code jdbc:postgresql:} URL
-     */
+    /** @return whether this is PostgreSQL (else H2): the driver settings and the migrations depend on it */
     public boolean postgres() {
         return url.startsWith("jdbc:postgresql:");
     }
 
-    /**
-     * The URL with any {@code password=} parameter masked, for logs.
-     *
-     * @return printable URL
-     */
+    /** @return the URL with any {@code password=} parameter masked, for logs */
     public String safeUrl() {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }

@@ -17,12 +17,7 @@ public final class DatabaseErrors {
 
     private DatabaseErrors() {}
 
-    /**
-     * Whether a failure means the database cannot be reached or refuses work for now.
-     *
-     * @param failure exception thrown while talking to the database
-     * @return {@code true} for connection failures, pool time-outs, server shut-downs and similar
-     */
+    /** @return whether a failure means the database cannot be reached or refuses work for now (503) */
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
@@ -35,12 +30,7 @@ public final class DatabaseErrors {
         return false;
     }
 
-    /**
-     * The column whose unique constraint a failure violated: a client sent a value another row already holds.
-     *
-     * @param failure exception thrown while talking to the database
-     * @return the column name, or empty when the failure is not a unique violation (or names no column)
-     */
+    /** @return the column whose unique constraint a failure violated (409), if it is one and names it */
     public static Optional<String> uniqueViolation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
@@ -56,12 +46,7 @@ public final class DatabaseErrors {
         return Optional.empty();
     }
 
-    /**
-     * A one-line description of the root cause, for logs.
-     *
-     * @param failure exception
-     * @return message of the innermost cause
-     */
+    /** @return a one-line description of the root cause, for logs */
     public static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {

@@ -14,16 +14,11 @@ import io.helidon.dbclient.DbClientException;
 import org.postgresql.PGStatement;
 
 /**
- * Runs the named statements of {@code db.statements} on connections from the service's {@link DbClient}, and maps
- * their rows with plain JDBC.
+ * Runs the named statements of {@code db.statements} with plain JDBC on the pool's connections: one connection per
+ * call (auto-commit), or one for a whole {@link #transaction(Work)}. Failures are {@link DbClientException}s.
  *
- * <p>Why not DbClient's own statements: DbClient builds every row as a map and reads the result set's metadata
- * again for every row and column, which was most of the cost of a page of books (docs/performance.md). Statement
- * text still comes only from configuration, parameters are always bound, and failures are
- * {@link DbClientException}s as before, so error handling does not change.
- *
- * <p>An instance either takes a pooled connection per call (auto-commit), or is bound to one connection for the
- * duration of a {@link #transaction(Work)}.
+ * <p>Why not DbClient's own statements: it builds every row as a map and reads the result set's metadata again for
+ * every column of every row, most of the cost of a page of books (docs/design.md).
  */
 public final class Sql {
     private final DbClient db;
@@ -35,7 +30,7 @@ public final class Sql {
      * Creates the runner.
      *
      * @param db         client that hands out pooled connections
-     * @param gate       admission to the pool: every call waits its turn here before it takes a connection
+     * @param gate       every call waits its turn here before it takes a connection
      * @param statements statement name to SQL text
      */
     public Sql(DbClient db, ConnectionGate gate, Map<String, String> statements) {
@@ -49,15 +44,7 @@ public final class Sql {
         this.transaction = transaction;
     }
 
-    /**
-     * Reads one row from a row mapper.
-     *
-     * @param <T>       row type
-     * @param statement statement name
-     * @param mapper    reads the current row
-     * @param params    parameters, bound in order
-     * @return the first row, if any
-     */
+    /** @return the first row of a query, if any */
     public <T> Optional<T> one(String statement, RowMapper<T> mapper, Object... params) {
         return run(statement, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -69,31 +56,16 @@ public final class Sql {
         });
     }
 
-    /**
-     * Reads all rows.
-     *
-     * @param <T>       row type
-     * @param statement statement name
-     * @param rows      makes the mapper of the result set
-     * @param params    parameters, bound in order
-     * @return the rows in the order the database returned them
-     */
+    /** @return all rows of a query, in the database's order */
     public <T> List<T> list(String statement, Rows<T> rows, Object... params) {
         return list(statement, false, rows, params);
     }
 
     /**
-     * Reads all rows like {@link #list}, with a plan made for this call's parameter values. Otherwise PostgreSQL may
-     * switch a statement that ran five times on a connection to a generic plan, made without the values: for a
-     * search pattern that plan walks the whole table whether the pattern is rare or common. On PostgreSQL the
-     * statement is sent unnamed (pgjdbc's prepare threshold 0), which the server plans for each execution; other
-     * databases run it as {@link #list} does.
+     * As {@link #list}, planned for this call's values: a generic plan (which PostgreSQL may switch to after five
+     * runs) walks the whole table for any search pattern. Sent unnamed on PostgreSQL (prepare threshold 0).
      *
-     * @param <T>       row type
-     * @param statement statement name
-     * @param rows      makes the mapper of the result set
-     * @param params    parameters, bound in order
-     * @return the rows in the order the database returned them
+     * @return all rows of the query, in the database's order
      */
     public <T> List<T> listPlannedPerCall(String statement, Rows<T> rows, Object... params) {
         return list(statement, true, rows, params);
@@ -118,13 +90,7 @@ public final class Sql {
         });
     }
 
-    /**
-     * Runs an INSERT, UPDATE or DELETE.
-     *
-     * @param statement statement name
-     * @param params    parameters, bound in order
-     * @return number of rows changed
-     */
+    /** @return the number of rows an INSERT, UPDATE or DELETE changed */
     public long update(String statement, Object... params) {
         return run(statement, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -135,14 +101,8 @@ public final class Sql {
     }
 
     /**
-     * Runs an INSERT or UPDATE of one row and reads that row back in the same round trip (PostgreSQL appends
-     * {@code RETURNING}; H2 returns the changed row as generated keys).
+     * Runs an INSERT or UPDATE of one row and reads back the {@code columns} of that row in the same round trip.
      *
-     * @param <T>       row type
-     * @param statement statement name
-     * @param columns   columns of the changed row the mapper reads
-     * @param mapper    reads the row
-     * @param params    parameters, bound in order
      * @return the changed row, or empty if the statement changed none
      */
     public <T> Optional<T> change(String statement, List<String> columns, RowMapper<T> mapper, Object... params) {
@@ -160,13 +120,7 @@ public final class Sql {
         });
     }
 
-    /**
-     * Runs work in one transaction: committed when the work returns, rolled back when it throws.
-     *
-     * @param <T>  result type
-     * @param work statements to run, on the {@code Sql} it is given
-     * @return what the work returned
-     */
+    /** @return what the work returned, committed; rolled back when it throws */
     public <T> T transaction(Work<T> work) {
         if (transaction != null) {
             return work.run(this);
@@ -224,54 +178,21 @@ public final class Sql {
         }
     }
 
-    /**
-     * Reads the current row of a result set.
-     *
-     * @param <T> row type
-     */
+    /** Reads the current row of a result set. */
     @FunctionalInterface
     public interface RowMapper<T> {
-        /**
-         * Maps the current row.
-         *
-         * @param rs result set on the row
-         * @return the row as an object
-         * @throws SQLException when a column cannot be read
-         */
         T map(ResultSet rs) throws SQLException;
     }
 
-    /**
-     * Makes the row mapper of one result set, so that a mapper can find its columns by name once per result set
-     * rather than once per row.
-     *
-     * @param <T> row type
-     */
+    /** Makes the mapper of one result set, so that it finds its columns once per result set, not once per row. */
     @FunctionalInterface
     public interface Rows<T> {
-        /**
-         * Makes the mapper.
-         *
-         * @param rs result set, before its first row
-         * @return mapper of its rows
-         * @throws SQLException when a column is missing
-         */
         RowMapper<T> mapper(ResultSet rs) throws SQLException;
     }
 
-    /**
-     * Statements run in one transaction.
-     *
-     * @param <T> result type
-     */
+    /** Statements run in one transaction, on the {@code Sql} bound to its connection. */
     @FunctionalInterface
     public interface Work<T> {
-        /**
-         * Runs the statements.
-         *
-         * @param tx runner bound to the transaction's connection
-         * @return the result
-         */
         T run(Sql tx);
     }
 

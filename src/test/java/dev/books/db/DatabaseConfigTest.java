@@ -100,6 +100,13 @@ class DatabaseConfigTest {
     }
 
     private static Config db(Map<String, String> values) {
-        return Config.just(ConfigSources.create(values)).get("db");
+        // Over application.yaml, which holds the defaults.
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(values))
+                .addSource(ConfigSources.classpath("application.yaml"))
+                .build()
+                .get("db");
     }
 }
