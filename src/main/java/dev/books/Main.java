@@ -57,11 +57,7 @@ public final class Main {
 
     private Main() {}
 
-    /**
-     * Starts the service.
-     *
-     * @param args ignored
-     */
+    /** Starts the service; {@code args} are ignored. */
     public static void main(String[] args) {
         // Start-up overlaps on two cores: the service and metrics registries are created on other threads while
         // this one reads the configuration and opens the pool; whoever needs them later gets the same instances.
@@ -126,13 +122,8 @@ public final class Main {
 
     /**
      * Adds the service to a server: books API, health and metrics, JSON error answers. Used by {@link #main} and
-     * the tests; the caller applies the {@code server} configuration (port, limits, time-outs).
-     *
-     * @param server   server builder
-     * @param config   root configuration
-     * @param database the opened database
-     * @param stopping set when the server is shutting down; readiness turns DOWN at once
-     * @return the idempotency keys of POST /books, whose expired ones the caller purges
+     * the tests; the caller applies the {@code server} configuration (port, limits, time-outs). {@code stopping}
+     * turns readiness DOWN at once; the caller purges the expired idempotency keys returned.
      */
     public static IdempotentCreation setup(
             WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {

@@ -37,10 +37,8 @@ public record Book(long id, Fields fields, int version) {
     }
 
     /**
-     * The fields clients set. In a new book title, author and year are present; in the changes of a PUT
-     * {@code null} means "keep".
-     *
-     * @param isbn ISBN-13 (13 digits), or {@code null}
+     * The fields clients set; {@code isbn} is ISBN-13 (13 digits) or {@code null}. In a new book title, author and
+     * year are present; in the changes of a PUT {@code null} means "keep".
      */
     public record Fields(String title, String author, Integer year, String isbn) {
         /** The parameters of {@code insert-book} and {@code update-book}, in their order. */

@@ -124,11 +124,6 @@ final class BookJson {
         return isbn;
     }
 
-    /**
-     * Validated changes of a PUT.
-     *
-     * @param expectedVersion the body's {@code version}, if sent: the update then applies only to that version, as
-     *                        with {@code If-Match}
-     */
+    /** Validated changes of a PUT; a {@code version} in the body applies them only to that version (as If-Match). */
     record Change(Book.Fields fields, Integer expectedVersion) {}
 }

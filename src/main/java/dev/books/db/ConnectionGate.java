@@ -35,13 +35,7 @@ public final class ConnectionGate implements AutoCloseable {
     private int free;
     private ScheduledExecutorService watchdog;
 
-    /**
-     * Creates a gate; {@link #start()} starts its watchdog.
-     *
-     * @param permits   how many requests may use the database at a time (the pool's size)
-     * @param maxWait   how long a request waits for admission before it is turned away
-     * @param holdLimit how long an admitted request may hold its connection before it is aborted
-     */
+    /** A gate for {@code permits} requests at a time (the pool's size); {@link #start()} starts its watchdog. */
     public ConnectionGate(int permits, Duration maxWait, Duration holdLimit) {
         this.free = permits;
         this.maxWaitNanos = maxWait.toNanos();
@@ -57,12 +51,7 @@ public final class ConnectionGate implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Waits for admission, in arrival order, then takes a connection from the pool.
-     *
-     * @return the admission; closing it returns the connection and lets the next request in
-     * @throws SQLException a {@link SQLTransientConnectionException} (503) after the maximum wait, or the pool's
-     */
+    /** Waits for admission in arrival order (else a {@link SQLTransientConnectionException}), then connects. */
     public Admission connect(ConnectionSource pool) throws SQLException {
         Admission admission = enter();
         try {

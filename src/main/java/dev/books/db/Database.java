@@ -44,17 +44,10 @@ public final class Database implements AutoCloseable {
         this.gate = gate;
         this.dbClient = dbClient;
         this.sql = sql;
-        this.migrations = new Migrations(new MigrationDataSource(dataSource, config.connectionTimeout()), config);
+        this.migrations = new Migrations(dataSource, config);
     }
 
-    /**
-     * Opens the pool and waits for the first migration attempt (tests and tools); see {@link #migrate()}.
-     *
-     * @param config     database settings
-     * @param statements the named SQL statements ({@code db.statements})
-     * @return the database
-     * @throws IllegalStateException when a migration is broken
-     */
+    /** Opens the pool and waits for the first migration attempt (tests, tools); throws if a migration is broken. */
     public static Database start(DatabaseConfig config, Config statements) {
         Database database = open(config, statements);
         try {
@@ -66,13 +59,7 @@ public final class Database implements AutoCloseable {
         return database;
     }
 
-    /**
-     * Opens the pool, without migrating the schema yet.
-     *
-     * @param config     database settings
-     * @param statements the named SQL statements ({@code db.statements})
-     * @return the database, not ready until {@link #migrate()} succeeds
-     */
+    /** Opens the pool; the database is not ready until {@link #migrate()} succeeds. */
     public static Database open(DatabaseConfig config, Config statements) {
         if (config.embedded()) {
             LOGGER.log(
@@ -111,12 +98,7 @@ public final class Database implements AutoCloseable {
         return new Database(config, dataSource, gate, dbClient, new Sql(dbClient, gate, texts(statements)));
     }
 
-    /**
-     * Migrates the schema on a thread of its own, which keeps retrying while the database is unreachable.
-     *
-     * @return completes after the first attempt; exceptionally with an {@link IllegalStateException} when a
-     *     migration is broken
-     */
+    /** Migrates on a thread that keeps retrying while the database is unreachable; see {@link Migrations#start()}. */
     public CompletableFuture<Void> migrate() {
         return migrations.start();
     }
@@ -141,12 +123,7 @@ public final class Database implements AutoCloseable {
         return migrations.done();
     }
 
-    /**
-     * Waits until the schema is migrated (tests, tools).
-     *
-     * @param timeout how long to wait
-     * @return whether the database is migrated
-     */
+    /** Waits up to the time-out until the schema is migrated (tests, tools). */
     public boolean awaitMigrated(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!migrated() && System.nanoTime() < deadline) {
@@ -162,17 +139,8 @@ public final class Database implements AutoCloseable {
 
     /** @return readiness: migrated, and a connection is valid within the connection and validation time-outs */
     public HealthCheckResponse check() {
-        if (closed) {
-            return HealthCheckResponse.builder()
-                    .status(false)
-                    .detail("reason", "closed")
-                    .build();
-        }
-        if (!migrated()) {
-            return HealthCheckResponse.builder()
-                    .status(false)
-                    .detail("reason", migrations.notDoneReason())
-                    .build();
+        if (closed || !migrated()) {
+            return down(closed ? "closed" : migrations.notDoneReason());
         }
         long started = System.nanoTime();
         try (ConnectionGate.Admission admission = gate.connect(dataSource::getConnection)) {
@@ -184,11 +152,15 @@ public final class Database implements AutoCloseable {
                     .detail("responseMillis", (System.nanoTime() - started) / 1_000_000)
                     .build();
         } catch (SQLException | RuntimeException e) {
-            return HealthCheckResponse.builder()
-                    .status(false)
-                    .detail("reason", DatabaseErrors.describe(e))
-                    .build();
+            return down(DatabaseErrors.describe(e));
         }
+    }
+
+    private static HealthCheckResponse down(String reason) {
+        return HealthCheckResponse.builder()
+                .status(false)
+                .detail("reason", reason)
+                .build();
     }
 
     @Override

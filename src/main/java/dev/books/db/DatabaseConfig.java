@@ -11,14 +11,10 @@ import io.helidon.config.Config;
 /**
  * Database settings, read from the {@code db} configuration node (defaults in application.yaml).
  *
- * @param url               JDBC URL
- * @param username          user name, may be empty
- * @param password          password, may be empty; never logged
+ * @param password          never logged
  * @param embedded          whether this is the zero-setup in-memory H2 database
- * @param maxPoolSize       maximum number of pooled connections
  * @param connectionTimeout how long a request waits for a pooled connection, in all
  * @param validationTimeout how long a health check may take
- * @param maxLifetime       maximum lifetime of a pooled connection
  * @param statementTimeout  how long one request may hold a connection before the connection is aborted
  * @param sampleData        whether a fresh database gets the two sample books
  */
@@ -38,14 +34,7 @@ public record DatabaseConfig(
     public static final String EMBEDDED_URL = "jdbc:h2:mem:books;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
             + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
 
-    /**
-     * Reads the settings.
-     *
-     * @param db         the {@code db} configuration node
-     * @param sampleData whether to insert the sample books into a fresh database
-     * @return settings
-     * @throws IllegalStateException when a password file is configured but cannot be read
-     */
+    /** Reads the {@code db} node; throws when a configured password file cannot be read. */
     public static DatabaseConfig create(Config db, boolean sampleData) {
         String url = db.get("url").asString().get().strip();
         Config pool = db.get("pool");
@@ -62,13 +51,7 @@ public record DatabaseConfig(
                 sampleData);
     }
 
-    /**
-     * Reads a password file such as a Docker/Compose secret, without one trailing line break.
-     *
-     * @param file path of the file
-     * @return the password
-     * @throws IllegalStateException naming the file (never its content) when it cannot be read
-     */
+    /** Reads a password file (a Docker/Compose secret) without one trailing line break; errors name only the file. */
     public static String readPasswordFile(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).replaceFirst("\r?\n\\z", "");

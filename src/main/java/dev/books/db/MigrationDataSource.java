@@ -12,10 +12,8 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * The pool as the migrations see it. The pool's own wait for a connection is short (requests wait in the
- * {@link ConnectionGate}), and it opens its connections in the background: right after it opens (H2 loading its
- * engine, a slow network) it may have none yet. Flyway takes two connections, and each is waited for up to the
- * connection time-out here.
+ * The pool as Flyway sees it: the pool's own wait is short (requests wait in the {@link ConnectionGate}) and right
+ * after it opens it may have no connection yet, so each of Flyway's two is waited for up to the connection time-out.
  */
 final class MigrationDataSource implements DataSource {
     private final HikariDataSource pool;

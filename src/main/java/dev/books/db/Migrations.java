@@ -4,8 +4,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -16,15 +16,20 @@ final class Migrations {
     private static final System.Logger LOGGER = System.getLogger(Migrations.class.getName());
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
 
-    private final DataSource dataSource;
-    private final DatabaseConfig config;
+    private final Flyway flyway;
     private volatile boolean done;
     private volatile boolean stopped;
     private volatile String notDoneReason = "migrations have not run yet";
 
-    Migrations(DataSource dataSource, DatabaseConfig config) {
-        this.dataSource = dataSource;
-        this.config = config;
+    Migrations(HikariDataSource pool, DatabaseConfig config) {
+        // Shared migrations, plus those of each database's own dialect (the trigram index on PostgreSQL).
+        this.flyway = Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(new MigrationDataSource(pool, config.connectionTimeout()))
+                .locations(
+                        "classpath:db/migration/common",
+                        "classpath:db/migration/" + (config.postgres() ? "postgresql" : "h2"))
+                .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
+                .load();
     }
 
     /** Completes after the first attempt; exceptionally with an {@link IllegalStateException} if one is broken. */
@@ -60,16 +65,7 @@ final class Migrations {
 
     private boolean tryMigrate() {
         try {
-            // Shared migrations, plus those of each database's own dialect (the trigram index on PostgreSQL).
-            String[] locations = {
-                "classpath:db/migration/common", "classpath:db/migration/" + (config.postgres() ? "postgresql" : "h2")
-            };
-            Flyway.configure(Migrations.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations(locations)
-                    .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
-                    .load()
-                    .migrate();
+            flyway.migrate();
             done = true;
             LOGGER.log(Level.INFO, "Database schema is up to date");
             return true;

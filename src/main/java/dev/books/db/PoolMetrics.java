@@ -12,12 +12,7 @@ import io.helidon.metrics.api.MeterRegistry;
 public final class PoolMetrics {
     private PoolMetrics() {}
 
-    /**
-     * Registers the gauges.
-     *
-     * @param registry meter registry
-     * @param database the database, its pool and the gate in front of it
-     */
+    /** Registers the gauges of the database's pool and the gate in front of it. */
     public static void register(MeterRegistry registry, Database database) {
         HikariDataSource dataSource = database.dataSource();
         HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();

@@ -26,13 +26,7 @@ public final class Sql {
     private final Map<String, String> statements;
     private final Connection transaction;
 
-    /**
-     * Creates the runner.
-     *
-     * @param db         client that hands out pooled connections
-     * @param gate       every call waits its turn here before it takes a connection
-     * @param statements statement name to SQL text
-     */
+    /** Every call waits its turn in the gate before it takes a connection. */
     public Sql(DbClient db, ConnectionGate gate, Map<String, String> statements) {
         this(db, gate, Map.copyOf(statements), null);
     }
@@ -64,8 +58,6 @@ public final class Sql {
     /**
      * As {@link #list}, planned for this call's values: a generic plan (which PostgreSQL may switch to after five
      * runs) walks the whole table for any search pattern. Sent unnamed on PostgreSQL (prepare threshold 0).
-     *
-     * @return all rows of the query, in the database's order
      */
     public <T> List<T> listPlannedPerCall(String statement, Rows<T> rows, Object... params) {
         return list(statement, true, rows, params);
@@ -100,11 +92,7 @@ public final class Sql {
         });
     }
 
-    /**
-     * Runs an INSERT or UPDATE of one row and reads back the {@code columns} of that row in the same round trip.
-     *
-     * @return the changed row, or empty if the statement changed none
-     */
+    /** Runs an INSERT or UPDATE of one row and reads back its {@code columns} (empty if none changed). */
     public <T> Optional<T> change(String statement, List<String> columns, RowMapper<T> mapper, Object... params) {
         String[] names = columns.toArray(String[]::new);
         return run(statement, (connection, sql) -> {

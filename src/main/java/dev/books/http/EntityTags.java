@@ -5,9 +5,7 @@ import java.util.List;
 
 /**
  * The entity tags of an {@code If-Match} or {@code If-None-Match} header (RFC 9110, 13.1). A resource's ETag is its
- * version number: {@code "3"}.
- *
- * @param any whether the header was {@code *}
+ * version number: {@code "3"}. {@code any}: the header was {@code *}.
  */
 public record EntityTags(boolean any, List<Tag> tags) {
     public static String of(int version) {

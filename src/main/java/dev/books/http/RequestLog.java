@@ -37,11 +37,7 @@ public final class RequestLog implements Filter {
 
     private final boolean accessLog;
 
-    /**
-     * Creates the filter.
-     *
-     * @param accessLog whether to write the access log (the request id is always handled)
-     */
+    /** The request id is always handled; the access log only when {@code accessLog}. */
     public RequestLog(boolean accessLog) {
         this.accessLog = accessLog;
     }
@@ -69,8 +65,6 @@ public final class RequestLog implements Filter {
     /**
      * A random version 4 UUID from {@link ThreadLocalRandom}: request ids need to be unique, not unguessable, and
      * {@link UUID#randomUUID()} takes a lock on the shared SecureRandom for every request.
-     *
-     * @return a new id
      */
     static String newId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();

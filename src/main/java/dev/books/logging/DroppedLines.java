@@ -38,20 +38,12 @@ public final class DroppedLines implements AsyncQueueFullPolicy {
         return EventRoute.DISCARD;
     }
 
-    /**
-     * Lines dropped since the start.
-     *
-     * @return count
-     */
+    /** @return lines dropped since the start */
     public static long count() {
         return DROPPED.get();
     }
 
-    /**
-     * Registers the counter {@code books.log.dropped} ({@code books_log_dropped_total} in Prometheus format).
-     *
-     * @param registry meter registry
-     */
+    /** Registers the counter {@code books.log.dropped} ({@code books_log_dropped_total} in Prometheus format). */
     public static void register(MeterRegistry registry) {
         registry.getOrCreate(FunctionalCounter.builder("books.log.dropped", DROPPED, AtomicLong::get)
                 .description("Log lines dropped because standard output did not keep up"));
