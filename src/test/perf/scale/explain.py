@@ -1,17 +1,17 @@
-"""EXPLAIN (ANALYZE, BUFFERS) of every read statement of application.yaml on a scale database, with the plan
+"""EXPLAIN (ANALYZE, BUFFERS) of every read statement of the books table (BookStatements) on a scale database, with the plan
 PostgreSQL makes for the values (plan_cache_mode = force_custom_plan) and the generic plan it may switch a prepared
 statement to after five executions (force_generic_plan). Usage: explain.py DATABASE BOOKS FULL_OUTPUT_FILE
 Prints one summary line per statement, values and mode; writes the full plans to FULL_OUTPUT_FILE."""
+import os
 import re
 import subprocess
 import sys
 
-import yaml
-
 db, books, full_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-config = yaml.safe_load(open("src/main/resources/application.yaml"))["db"]
-statements = {name: re.sub(r"\s+", " ", text.replace("${db.book-columns}", config["book-columns"]))
-              for name, text in config["statements"].items()}
+# The statements as the service makes them (dev.books.book.BookStatements), from the packaged jar.
+printed = subprocess.run([os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"), "-cp", "target/books.jar", "src/test/perf/scale/PrintStatements.java"],
+                         capture_output=True, text=True, check=True).stdout
+statements = dict(line.split("\t", 1) for line in printed.splitlines())
 
 
 def psql(sql):

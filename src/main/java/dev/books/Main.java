@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.books.auth.WriteProtection;
 import dev.books.book.BookService;
 import dev.books.book.BookSettings;
+import dev.books.book.BookStatements;
 import dev.books.db.Database;
 import dev.books.db.DatabaseConfig;
 import dev.books.db.PoolMetrics;
+import dev.books.db.Sql;
 import dev.books.http.ErrorHandling;
 import dev.books.http.HttpMetrics;
 import dev.books.http.RequestLog;
@@ -34,16 +36,20 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 
 /**
  * Starts the books service: configuration, database, routing; and stops it cleanly on SIGTERM.
  */
 public final class Main {
     static {
-        // Before the first logger exists: java.util.logging and System.Logger (Helidon, the service) go to Log4j2,
-        // which takes the log format from books.log.format (log4j2.xml), or else from BOOKS_LOG_FORMAT.
+        // Before the first logger exists: java.util.logging and System.Logger (Helidon, pgjdbc, the service) go to
+        // Log4j2, which takes the log format from books.log.format (log4j2.xml), or else from BOOKS_LOG_FORMAT.
+        // A bridge handler, not Log4j2's LogManager: java.util.logging keeps its own loggers, with the levels of
+        // log4j2.xml, so the many FINEST checks of Helidon and pgjdbc per request stay cheap. Tests that capture
+        // java.util.logging records name its LogManager and keep it as it is.
         if (System.getProperty("java.util.logging.manager") == null) {
-            System.setProperty("java.util.logging.manager", org.apache.logging.log4j.jul.LogManager.class.getName());
+            Log4jBridgeHandler.install(true, null, true);
         }
         String format = System.getProperty("books.log.format", System.getenv("BOOKS_LOG_FORMAT"));
         System.setProperty(
@@ -128,10 +134,10 @@ public final class Main {
     public static IdempotentCreation setup(
             WebServerConfig.Builder server, Config config, Database database, AtomicBoolean stopping) {
         Config books = config.get("books");
+        Sql sql = database.sql().with(BookStatements.all());
         IdempotentCreation idempotency = new IdempotentCreation(
-                database.sql(), books.get("idempotency-ttl").as(Duration.class).get());
-        BookService bookService =
-                new BookService(database.sql(), idempotency, BookSettings.create(books), database::migrated);
+                sql, books.get("idempotency-ttl").as(Duration.class).get());
+        BookService bookService = new BookService(sql, idempotency, BookSettings.create(books), database::migrated);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         WriteProtection writeProtection = WriteProtection.create(books.get("auth"), registry);
         PoolMetrics.register(registry, database);

@@ -5,29 +5,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.books.book.BookStatements;
 import io.helidon.config.Config;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
- * No SQL is built from strings: all SQL lives as named statements with bound parameters in application.yaml, and
- * the Java code only refers to those names. Fails on SQL text in Java, on unnamed DbClient statements or JDBC
- * calls taking SQL outside {@code dev.books.db.Sql} (which takes statement names only), and on statements that are
- * not plain parameterised text.
+ * No SQL is built from request values: all SQL lives as named statements with bound parameters, in application.yaml
+ * or, for the books table, made once from its column names in {@code BookStatements}; the rest of the Java code
+ * only refers to those names. Fails on SQL text elsewhere in Java, on unnamed DbClient statements or JDBC calls
+ * taking SQL outside {@code dev.books.db.Sql} (which takes statement names only), and on statements that are not
+ * plain parameterised text.
  */
 class SqlStatementsTest {
     private static final Path MAIN = Path.of("src/main/java");
     /** The one class that hands statement text (looked up by name) to JDBC. */
     private static final Path SQL_RUNNER = MAIN.resolve("dev/books/db/Sql.java");
+    /** The one class that writes SQL in Java: the books table's statements, from its column names. */
+    private static final Path BOOK_STATEMENTS = MAIN.resolve("dev/books/book/BookStatements.java");
     /** DbClient methods taking SQL text, and JDBC methods executing it. */
     private static final Pattern SQL_TAKING_CALL = Pattern.compile(
             "\\.(createQuery|createGet|createInsert|createUpdate|createDelete|createDmlStatement|prepareStatement"
@@ -54,7 +61,7 @@ class SqlStatementsTest {
                     findings.add(file + ":" + (i + 1) + " calls a method taking SQL text: " + line.strip());
                 }
                 Matcher literal = SQL_LITERAL.matcher(line);
-                if (literal.find() && looksLikeSql(literal.group())) {
+                if (literal.find() && looksLikeSql(literal.group()) && !file.equals(BOOK_STATEMENTS)) {
                     findings.add(file + ":" + (i + 1) + " holds SQL in a string: " + line.strip());
                 }
             }
@@ -64,19 +71,17 @@ class SqlStatementsTest {
 
     @Test
     void everyStatementIsStaticParameterisedSql() {
-        Config statements = Config.create().get("db.statements");
         List<String> findings = new ArrayList<>();
-        statements.asNodeList().orElseThrow().forEach(node -> {
-            String sql = node.asString().orElseThrow();
+        allStatements().forEach((name, sql) -> {
             if (sql.contains("${")
                     || sql.contains("%s")
                     || sql.contains("'")
                     || sql.contains("--")
                     || sql.contains(";")) {
-                findings.add(node.name() + " is not plain parameterised SQL: " + sql);
+                findings.add(name + " is not plain parameterised SQL: " + sql);
             }
             if (Pattern.compile(":[a-zA-Z]").matcher(sql).find()) {
-                findings.add(node.name() + " mixes named parameters in: " + sql);
+                findings.add(name + " mixes named parameters in: " + sql);
             }
         });
         assertThat(findings, is(empty()));
@@ -84,8 +89,7 @@ class SqlStatementsTest {
 
     @Test
     void everyStatementNameUsedInCodeExists() throws IOException {
-        Set<String> defined = new TreeSet<>();
-        Config.create().get("db.statements").asNodeList().orElseThrow().forEach(node -> defined.add(node.name()));
+        Set<String> defined = new TreeSet<>(allStatements().keySet());
         Set<String> missing = new TreeSet<>();
         for (Path file : javaFiles()) {
             Matcher use = NAMED_USE.matcher(Files.readString(file));
@@ -97,6 +101,20 @@ class SqlStatementsTest {
         }
         assertThat(defined.size() > 10, is(true));
         assertThat(missing, is(empty()));
+    }
+
+    /** The statements of application.yaml and of the books table, as the service runs them. */
+    private static Map<String, String> allStatements() {
+        Map<String, String> all = new TreeMap<>(BookStatements.all());
+        Config.create()
+                .get("db.statements")
+                .asNodeList()
+                .orElseThrow()
+                .forEach(node -> assertThat(
+                        node.name() + " is named once",
+                        all.put(node.name(), node.asString().get()),
+                        is(nullValue())));
+        return all;
     }
 
     private static boolean looksLikeSql(String literal) {

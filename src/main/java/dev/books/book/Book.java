@@ -5,18 +5,24 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 import dev.books.db.Sql;
 
 /**
  * A book of the catalogue, and how its fields are read from a row of the {@code books} table and bound to the
- * statements that write it ({@code db.statements} in application.yaml). {@link BookJson} holds their JSON form.
+ * statements that write it ({@link BookStatements}). {@link BookJson} holds their JSON form.
  *
  * @param version incremented by every change; the book's ETag
  */
 public record Book(long id, Fields fields, int version) {
-    /** Columns of a book row, as every statement that reads or returns books names them. */
-    static final List<String> COLUMNS = List.of("id", "title", "author", "publication_year", "version", "isbn");
+    /** The columns clients write, in the order of {@link Fields#parameters()}. */
+    static final List<String> FIELD_COLUMNS = List.of("title", "author", "publication_year", "isbn");
+
+    /** The columns of a book row, as every statement that reads or returns books names them. */
+    static final List<String> COLUMNS = Stream.of(List.of("id", "version"), FIELD_COLUMNS)
+            .flatMap(List::stream)
+            .toList();
 
     static Book read(ResultSet rs) throws SQLException {
         return reader(rs).map(rs);
@@ -41,7 +47,7 @@ public record Book(long id, Fields fields, int version) {
      * year are present; in the changes of a PUT {@code null} means "keep".
      */
     public record Fields(String title, String author, Integer year, String isbn) {
-        /** The parameters of {@code insert-book} and {@code update-book}, in their order. */
+        /** The parameters of {@code insert-book} and {@code update-book}: the values of {@link #FIELD_COLUMNS}. */
         Object[] parameters() {
             return new Object[] {title, author, year, isbn};
         }

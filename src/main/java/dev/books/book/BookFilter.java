@@ -45,22 +45,12 @@ record BookFilter(String author, Integer year, String q, String isbn) {
                 : new BookFilter(author, year, q, isbn);
     }
 
-    /** Each combination of filters has a statement of its own (application.yaml), planned on its own index. */
+    /** Each combination of filters has a statement of its own ({@link BookStatements}), planned on its own index. */
     String statement() {
-        if (isbn != null) {
-            return "list-books-isbn";
-        }
-        int combination = (author != null ? 4 : 0) + (year != null ? 2 : 0) + (q != null ? 1 : 0);
-        return switch (combination) {
-            case 0 -> "list-books";
-            case 1 -> "list-books-q";
-            case 2 -> "list-books-year";
-            case 3 -> "list-books-year-q";
-            case 4 -> "list-books-author";
-            case 5 -> "list-books-author-q";
-            case 6 -> "list-books-author-year";
-            default -> "list-books-author-year-q";
-        };
+        return isbn != null
+                ? "list-books-isbn"
+                : "list-books" + (author != null ? "-author" : "") + (year != null ? "-year" : "")
+                        + (q != null ? "-q" : "");
     }
 
     /** The parameters of {@link #statement()}, in order; {@code after} is the keyset cursor. */

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import dev.books.db.Sql;
 
-/** Books in the database, through the named statements of {@code db.statements} (application.yaml). */
+/** Books in the database, through the named statements of {@link BookStatements}. */
 final class BookRepository {
     private final Sql sql;
 

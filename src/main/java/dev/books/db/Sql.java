@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +15,9 @@ import io.helidon.dbclient.DbClientException;
 import org.postgresql.PGStatement;
 
 /**
- * Runs the named statements of {@code db.statements} with plain JDBC on the pool's connections: one connection per
- * call (auto-commit), or one for a whole {@link #transaction(Work)}. Failures are {@link DbClientException}s.
+ * Runs named statements ({@code db.statements} of application.yaml, and those a feature adds with {@link #with}) with
+ * plain JDBC on the pool's connections: one connection per call (auto-commit), or one for a whole
+ * {@link #transaction(Work)}. Failures are {@link DbClientException}s.
  *
  * <p>Why not DbClient's own statements: it builds every row as a map and reads the result set's metadata again for
  * every column of every row, most of the cost of a page of books (docs/design.md).
@@ -36,6 +38,17 @@ public final class Sql {
         this.gate = gate;
         this.statements = statements;
         this.transaction = transaction;
+    }
+
+    /** @return a runner that also knows {@code more} named statements (a feature's own, such as the books') */
+    public Sql with(Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(statements);
+        more.forEach((name, text) -> {
+            if (all.putIfAbsent(name, text) != null) {
+                throw new IllegalArgumentException("Statement " + name + " is named twice");
+            }
+        });
+        return new Sql(db, gate, Map.copyOf(all), transaction);
     }
 
     /** @return the first row of a query, if any */
@@ -133,7 +146,7 @@ public final class Sql {
     private <T> T run(String statement, StatementWork<T> work) {
         String sql = statements.get(statement);
         if (sql == null) {
-            throw new IllegalArgumentException("No statement named " + statement + " in db.statements");
+            throw new IllegalArgumentException("No statement named " + statement);
         }
         try {
             if (transaction != null) {

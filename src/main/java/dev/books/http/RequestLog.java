@@ -2,6 +2,7 @@ package dev.books.http;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -33,7 +34,7 @@ public final class RequestLog implements Filter {
     public static final String ID_KEY = "http.request.id";
 
     private static final Logger ACCESS = LogManager.getLogger("dev.books.access");
-    private static final int MAX_ID_LENGTH = 128;
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final boolean accessLog;
 
@@ -75,22 +76,7 @@ public final class RequestLog implements Filter {
 
     /** Only letters, digits, '.', '_' and '-': safe in logs and headers (no injection of lines or fields). */
     static boolean isSafe(String id) {
-        if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '.'
-                    || c == '_'
-                    || c == '-';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return SAFE_ID.matcher(id).matches();
     }
 
     /**

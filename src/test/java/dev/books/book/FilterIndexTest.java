@@ -73,8 +73,7 @@ class FilterIndexTest {
                 statementName.contains("year") ? 1834 : null,
                 statementName.endsWith("-q") ? md5(4321).substring(4, 12) : null,
                 statementName.endsWith("-isbn") ? "9780441172719" : null);
-        String sql =
-                Config.create().get("db.statements." + statementName).asString().get();
+        String sql = BookStatements.all().get(statementName);
         Object[] parameters = filter.parameters(0, 101);
         assertThat(filter.statement(), is(statementName));
 
@@ -87,8 +86,7 @@ class FilterIndexTest {
     void aSearchIsNeverPreparedForAGenericPlan() {
         // pg_prepared_statements lists the statements the server keeps prepared on this session; a kept one may be
         // run with a generic plan, made without the search term, from its sixth execution on.
-        String search =
-                Config.create().get("db.statements.list-books-q").asString().get();
+        String search = BookStatements.all().get("list-books-q");
         Config statements = Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
