@@ -2,7 +2,7 @@
 # Alternating A/B runs of books jars (or one jar with different settings) on one PostgreSQL database, to measure
 # what one change gains: each round starts every variant in turn, warms it up and measures it with wrk.
 #
-# usage: src/test/perf/ab.sh "get list mixed" ROUNDS LABEL:JAR[:VAR=VALUE] ...
+# usage: [WARMUP=seconds] src/test/perf/ab.sh "get list mixed" ROUNDS LABEL:JAR[:VAR=VALUE] ...
 #   e.g. src/test/perf/ab.sh get 3 on:target/books.jar off:target/books.jar:BOOKS_ACCESS_LOG=false
 # Every start prints its time from the JVM launch to ready; the workload "ready" measures only that (the very
 # first start migrates the fresh database, every later one finds it migrated).
@@ -49,7 +49,7 @@ for round in $(seq 1 "$rounds"); do
                 ready) continue ;;
                 *) echo "unknown workload $workload" >&2; exit 2 ;;
             esac
-            BENCH_N=10000 wrk -t2 -c32 -d4s "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null
+            BENCH_N=10000 wrk -t2 -c32 -d"${WARMUP:-4}s" "${script[@]}" "http://127.0.0.1:$port$path" >/dev/null
             cpu=$(cpu_ticks "$pid")
             out=$(BENCH_N=10000 wrk -t2 -c32 -d8s --latency "${script[@]}" "http://127.0.0.1:$port$path")
             cpu=$(($(cpu_ticks "$pid") - cpu))
