@@ -12,25 +12,19 @@ import io.helidon.config.ConfigException;
 
 /**
  * Settings of the write protection, from the {@code books.auth} configuration node (README.md, "Protecting
- * writes"). The defaults live here and are repeated, for the reader, in application.yaml.
+ * writes"). Their defaults are in application.yaml only.
  */
 public record AuthSettings(
         Optional<String> tokensFile, Optional<JwtSettings> jwt, boolean protectReads, boolean required) {
-    static final String DEFAULT_WRITE_SCOPE = "books:write";
-    static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
-    static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofMinutes(15);
-    static final Duration DEFAULT_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
     /** Below this, tokens with made-up key ids would drive the fetches of the key set. */
     static final Duration LEAST_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
-
-    static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
 
     /** Throws {@link IllegalStateException} naming the key when the settings contradict each other. */
     public static AuthSettings create(Config auth) {
         Optional<String> tokensFile = text(auth.get("tokens-file"));
         Optional<JwtSettings> jwt = text(auth.get("jwt.jwks")).map(jwks -> JwtSettings.create(jwks, auth.get("jwt")));
-        boolean protectReads = auth.get("protect-reads").asBoolean().orElse(false);
-        boolean required = auth.get("required").asBoolean().orElse(false);
+        boolean protectReads = auth.get("protect-reads").asBoolean().get();
+        boolean required = auth.get("required").asBoolean().get();
         String demanding = required
                 ? "books.auth.required (BOOKS_AUTH_REQUIRED)"
                 : protectReads ? "books.auth.protect-reads (BOOKS_AUTH_PROTECT_READS)" : null;
@@ -71,12 +65,12 @@ public record AuthSettings(
         static JwtSettings create(String jwks, Config jwt) {
             String issuer = required(jwt, "issuer");
             String audience = required(jwt, "audience");
-            String writeScope = text(jwt.get("write-scope")).orElse(DEFAULT_WRITE_SCOPE);
+            String writeScope = required(jwt, "write-scope");
             if (writeScope.contains(" ")) {
                 throw new IllegalStateException(
                         "books.auth.jwt.write-scope must be one scope without spaces: " + writeScope);
             }
-            Duration minRefreshInterval = duration(jwt, "jwks-min-refresh-interval", DEFAULT_JWKS_MIN_REFRESH_INTERVAL);
+            Duration minRefreshInterval = duration(jwt, "jwks-min-refresh-interval");
             if (minRefreshInterval.compareTo(LEAST_JWKS_MIN_REFRESH_INTERVAL) < 0) {
                 throw new IllegalStateException("books.auth.jwt.jwks-min-refresh-interval must be at least PT1S, "
                         + "or every token with an unknown key id makes the service fetch the key set: "
@@ -87,11 +81,11 @@ public record AuthSettings(
                     issuer,
                     audience,
                     writeScope,
-                    duration(jwt, "clock-skew", DEFAULT_CLOCK_SKEW),
-                    duration(jwt, "jwks-max-age", DEFAULT_JWKS_MAX_AGE),
+                    duration(jwt, "clock-skew"),
+                    duration(jwt, "jwks-max-age"),
                     minRefreshInterval,
-                    duration(jwt, "jwks-timeout", DEFAULT_JWKS_TIMEOUT),
-                    jwt.get("require-at-jwt").asBoolean().orElse(false));
+                    duration(jwt, "jwks-timeout"),
+                    jwt.get("require-at-jwt").asBoolean().get());
         }
 
         /**
@@ -145,10 +139,10 @@ public record AuthSettings(
                             + key.toUpperCase(Locale.ROOT) + ") must be set when books.auth.jwt.jwks is"));
         }
 
-        private static Duration duration(Config jwt, String key, Duration fallback) {
+        private static Duration duration(Config jwt, String key) {
             Duration value;
             try {
-                value = jwt.get(key).as(Duration.class).orElse(fallback);
+                value = jwt.get(key).as(Duration.class).get();
             } catch (ConfigException e) {
                 throw new IllegalStateException(
                         "books.auth.jwt." + key + " is not an ISO-8601 duration such as PT30S", e);

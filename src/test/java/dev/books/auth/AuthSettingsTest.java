@@ -138,11 +138,15 @@ class AuthSettingsTest {
         return assertThrows(IllegalStateException.class, () -> settings(values)).getMessage();
     }
 
+    /** These values over the defaults of application.yaml. */
     private static AuthSettings settings(Map<String, String> values) {
         return AuthSettings.create(Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .addSource(ConfigSources.create(values))
+                .addSource(ConfigSources.create(Config.create(ConfigSources.classpath("application.yaml"))
+                        .get("books.auth")
+                        .detach()))
                 .build());
     }
 }
