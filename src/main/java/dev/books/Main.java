@@ -43,10 +43,9 @@ import org.apache.logging.log4j.jul.Log4jBridgeHandler;
  */
 public final class Main {
     static {
-        // Before the first logger exists: System.Logger (Helidon, the service) goes to Log4j2 through log4j-jpl, and
-        // java.util.logging (pgjdbc) through a bridge handler with the levels of log4j2.xml, so the FINEST checks it
-        // makes per row stay cheap. Tests that capture java.util.logging records name its LogManager and keep it.
-        // Log4j2 takes the log format from books.log.format (log4j2.xml), or else from BOOKS_LOG_FORMAT.
+        // Before the first logger: java.util.logging (pgjdbc) to Log4j2 through a bridge handler (docs/design.md);
+        // tests that capture its records name its LogManager. System.Logger gets there through log4j-jpl. Log4j2
+        // takes the log format from books.log.format (log4j2.xml), or else from BOOKS_LOG_FORMAT.
         if (System.getProperty("java.util.logging.manager") == null) {
             Log4jBridgeHandler.install(true, null, true);
         }

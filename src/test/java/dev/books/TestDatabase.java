@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -134,11 +135,48 @@ public final class TestDatabase implements AutoCloseable {
      * @return the started database, closed by {@link #close()}
      */
     public Database start(DatabaseConfig settings) {
-        database = Database.start(settings, Config.create().get("db.statements"));
-        if (!database.awaitMigrated(Duration.ofSeconds(60))) {
+        database = start(settings, Config.create().get("db.statements"));
+        if (!awaitMigrated(database)) {
             throw new IllegalStateException("Test database was not migrated within 60 s: " + url);
         }
         return database;
+    }
+
+    /**
+     * Opens the service's database layer and waits for the first migration attempt.
+     *
+     * @param settings   database settings
+     * @param statements the named statements
+     * @return the database; throws if a migration is broken
+     */
+    public static Database start(DatabaseConfig settings, Config statements) {
+        Database database = Database.open(settings, statements);
+        try {
+            database.migrate().join();
+        } catch (CompletionException e) {
+            database.close();
+            throw e.getCause() instanceof IllegalStateException broken ? broken : e;
+        }
+        return database;
+    }
+
+    /**
+     * Waits up to 60 s until the schema is migrated.
+     *
+     * @param database the database layer
+     * @return whether it is migrated
+     */
+    public static boolean awaitMigrated(Database database) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!database.migrated() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return database.migrated();
     }
 
     /**

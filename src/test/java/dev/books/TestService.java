@@ -2,7 +2,6 @@ package dev.books;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 
 import dev.books.db.Database;
 import io.helidon.config.Config;
@@ -88,10 +87,10 @@ public record TestService(TestDatabase testDatabase, TcpProxy proxy, Database da
                 if (cut) {
                     proxy.cut();
                 }
-                database = Database.start(
+                database = TestDatabase.start(
                         testDatabase.configThrough(proxy.port()),
                         Config.create().get("db.statements"));
-                if (!cut && !database.awaitMigrated(Duration.ofSeconds(60))) {
+                if (!cut && !TestDatabase.awaitMigrated(database)) {
                     throw new IllegalStateException("Test database was not migrated within 60 s");
                 }
             } else {

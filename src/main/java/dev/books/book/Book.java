@@ -20,9 +20,8 @@ public record Book(long id, Fields fields, int version) {
     static final List<String> FIELD_COLUMNS = List.of("title", "author", "publication_year", "isbn");
 
     /** The columns of a book row, as every statement that reads or returns books names them. */
-    static final List<String> COLUMNS = Stream.of(List.of("id", "version"), FIELD_COLUMNS)
-            .flatMap(List::stream)
-            .toList();
+    static final List<String> COLUMNS =
+            Stream.concat(Stream.of("id", "version"), FIELD_COLUMNS.stream()).toList();
 
     static Book read(ResultSet rs) throws SQLException {
         return reader(rs).map(rs);

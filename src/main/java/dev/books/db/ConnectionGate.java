@@ -17,10 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Admits as many requests to the database at a time as the pool has connections, first come first served, and
- * bounds how long each waits and how long each holds its connection. Why not HikariCP's wait and pgjdbc's socket
- * time-out: on virtual threads each timed wait schedules a timer on the JDK's shared delay scheduler, and HikariCP
- * wakes its connection adder for each waiter; under load that cost more CPU than the statements (docs/design.md).
- * Here waiters park without a timer; one watchdog thread expires them and aborts connections held too long.
+ * bounds how long each waits and how long each holds its connection. Waiters park without a timer (on virtual
+ * threads every timed wait costs a timer on the JDK's delay scheduler: docs/design.md); one watchdog thread expires
+ * them and aborts connections held too long.
  */
 public final class ConnectionGate implements AutoCloseable {
     private static final Logger LOGGER = System.getLogger(ConnectionGate.class.getName());

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -45,18 +44,6 @@ public final class Database implements AutoCloseable {
         this.dbClient = dbClient;
         this.sql = sql;
         this.migrations = new Migrations(dataSource, config);
-    }
-
-    /** Opens the pool and waits for the first migration attempt (tests, tools); throws if a migration is broken. */
-    public static Database start(DatabaseConfig config, Config statements) {
-        Database database = open(config, statements);
-        try {
-            database.migrate().join();
-        } catch (CompletionException e) {
-            database.close();
-            throw e.getCause() instanceof IllegalStateException broken ? broken : e;
-        }
-        return database;
     }
 
     /** Opens the pool; the database is not ready until {@link #migrate()} succeeds. */
@@ -121,20 +108,6 @@ public final class Database implements AutoCloseable {
     /** @return whether the schema is migrated, so that the service can use the database */
     public boolean migrated() {
         return migrations.done();
-    }
-
-    /** Waits up to the time-out until the schema is migrated (tests, tools). */
-    public boolean awaitMigrated(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!migrated() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return migrated();
     }
 
     /** @return readiness: migrated, and a connection is valid within the connection and validation time-outs */

@@ -17,10 +17,7 @@ import org.postgresql.PGStatement;
 /**
  * Runs named statements ({@code db.statements} of application.yaml, and those a feature adds with {@link #with}) with
  * plain JDBC on the pool's connections: one connection per call (auto-commit), or one for a whole
- * {@link #transaction(Work)}. Failures are {@link DbClientException}s.
- *
- * <p>Why not DbClient's own statements: it builds every row as a map and reads the result set's metadata again for
- * every column of every row, most of the cost of a page of books (docs/design.md).
+ * {@link #transaction(Work)}. Failures are {@link DbClientException}s. Why not DbClient's statements: docs/design.md.
  */
 public final class Sql {
     private final DbClient db;
@@ -43,11 +40,7 @@ public final class Sql {
     /** @return a runner that also knows {@code more} named statements (a feature's own, such as the books') */
     public Sql with(Map<String, String> more) {
         Map<String, String> all = new HashMap<>(statements);
-        more.forEach((name, text) -> {
-            if (all.putIfAbsent(name, text) != null) {
-                throw new IllegalArgumentException("Statement " + name + " is named twice");
-            }
-        });
+        all.putAll(more);
         return new Sql(db, gate, Map.copyOf(all), transaction);
     }
 
@@ -126,7 +119,7 @@ public final class Sql {
         if (transaction != null) {
             return work.run(this);
         }
-        try (ConnectionGate.Admission admission = gate.connect(this::pooledConnection)) {
+        try (ConnectionGate.Admission admission = gate.connect(() -> db.unwrap(Connection.class))) {
             Connection connection = admission.connection();
             connection.setAutoCommit(false);
             T result;
@@ -152,16 +145,12 @@ public final class Sql {
             if (transaction != null) {
                 return work.run(transaction, sql);
             }
-            try (ConnectionGate.Admission admission = gate.connect(this::pooledConnection)) {
+            try (ConnectionGate.Admission admission = gate.connect(() -> db.unwrap(Connection.class))) {
                 return work.run(admission.connection(), sql);
             }
         } catch (SQLException e) {
             throw new DbClientException("Statement " + statement + " failed", e);
         }
-    }
-
-    private Connection pooledConnection() {
-        return db.unwrap(Connection.class);
     }
 
     private static void bind(PreparedStatement ps, Object[] params) throws SQLException {

@@ -23,8 +23,7 @@ import org.apache.logging.log4j.util.IndexedReadOnlyStringMap;
  * <p>The id is the client's {@code X-Request-Id} when it is a safe token, else a new UUID; it is echoed in the
  * response and put in the logging context as {@code http.request.id}, so every log line written while the request is
  * handled carries it. The access log is one line per request on the logger {@code dev.books.access}; its level
- * there (log4j2.xml) still turns it off. Helidon's own access log feature writes preformatted text only: the JSON
- * log would lose the fields of {@link AccessLine} and the request id.
+ * there (log4j2.xml) still turns it off. Why not Helidon's access log: docs/design.md.
  */
 public final class RequestLog implements Filter {
     /** Request and response header carrying the request id. */

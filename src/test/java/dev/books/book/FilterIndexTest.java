@@ -98,7 +98,7 @@ class FilterIndexTest {
                 .build()
                 .get("s");
         BookFilter filter = new BookFilter(null, null, "zzqx", null);
-        try (Database service = Database.start(database.config(false), statements)) {
+        try (Database service = TestDatabase.start(database.config(false), statements)) {
             long planned = service.sql().transaction(tx -> {
                 for (int i = 0; i < 10; i++) {
                     new BookRepository(tx).list(filter, 0, 100);

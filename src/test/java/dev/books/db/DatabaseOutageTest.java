@@ -94,7 +94,7 @@ class DatabaseOutageTest {
             // Slower than the pool's own wait (250 ms), well within the connection time-out of the settings (2 s).
             proxy.delayConnections(Duration.ofMillis(700));
 
-            try (Database database = Database.start(
+            try (Database database = TestDatabase.start(
                     testDatabase.configThrough(proxy.port()), Config.create().get("db.statements"))) {
                 assertThat(database.migrated(), is(true));
                 assertThat(database.check().status(), is(HealthCheckResponse.Status.UP));
