@@ -46,12 +46,12 @@ public final class Main {
         // Before the first logger: java.util.logging (pgjdbc) to Log4j2 through a bridge handler (docs/design.md);
         // tests that capture its records name its LogManager. System.Logger gets there through log4j-jpl. Log4j2
         // takes the log format from books.log.format (log4j2.xml), or else from BOOKS_LOG_FORMAT.
-        if (System.getProperty("java.util.logging.manager") == null) {
-            Log4jBridgeHandler.install(true, null, true);
-        }
         String format = System.getProperty("books.log.format", System.getenv("BOOKS_LOG_FORMAT"));
         System.setProperty(
                 "books.log.format", format == null ? "text" : format.strip().toLowerCase(Locale.ROOT));
+        if (System.getProperty("java.util.logging.manager") == null) {
+            Log4jBridgeHandler.install(true, null, true);
+        }
         // SLF4J (HikariCP) finds its binding once, here, before other threads start: a call from another thread while
         // it binds is replayed with a warning on standard error, a line that is not JSON.
         org.slf4j.LoggerFactory.getILoggerFactory();

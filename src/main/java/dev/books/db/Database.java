@@ -13,7 +13,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
-import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.dbclient.jdbc.JdbcConnectionPool;
 import io.helidon.health.HealthCheckResponse;
@@ -74,10 +73,7 @@ public final class Database implements AutoCloseable {
                 return dbType;
             }
         };
-        DbClient dbClient = JdbcClientBuilder.create()
-                .connectionPool(pool)
-                .statements(DbStatements.create(statements))
-                .build();
+        DbClient dbClient = JdbcClientBuilder.create().connectionPool(pool).build();
         // Requests wait in the gate, then in the pool only while it replaces connections: in all, the time-out.
         ConnectionGate gate = new ConnectionGate(
                         config.maxPoolSize(), config.connectionTimeout().minus(POOL_WAIT), config.statementTimeout())
