@@ -42,7 +42,7 @@ public final class Database implements AutoCloseable {
         this.gate = gate;
         this.dbClient = dbClient;
         this.sql = sql;
-        this.migrations = new Migrations(dataSource, config);
+        this.migrations = new Migrations(config);
     }
 
     /** Opens the pool; the database is not ready until {@link #migrate()} succeeds. */

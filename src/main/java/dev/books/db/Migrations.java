@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -21,15 +20,20 @@ final class Migrations {
     private volatile boolean stopped;
     private volatile String notDoneReason = "migrations have not run yet";
 
-    Migrations(HikariDataSource pool, DatabaseConfig config) {
-        // Shared migrations, plus those of each database's own dialect (the trigram index on PostgreSQL).
+    Migrations(DatabaseConfig config) {
+        // Shared migrations, plus those of each database's own dialect (the trigram index on PostgreSQL). Flyway
+        // opens its own two connections: the pool's short wait is for requests, which queue in the ConnectionGate.
         this.flyway = Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(new MigrationDataSource(pool, config.connectionTimeout()))
+                .dataSource(config.url(), blankToNull(config.username()), blankToNull(config.password()))
                 .locations(
                         "classpath:db/migration/common",
                         "classpath:db/migration/" + (config.postgres() ? "postgresql" : "h2"))
                 .placeholders(Map.of("sample_data", Boolean.toString(config.sampleData())))
                 .load();
+    }
+
+    private static String blankToNull(String value) {
+        return value.isEmpty() ? null : value;
     }
 
     /** Completes after the first attempt; exceptionally with an {@link IllegalStateException} if one is broken. */
