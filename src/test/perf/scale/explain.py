@@ -32,6 +32,20 @@ cases = [("get-book", "id", [books // 2]),
          ("list-books-isbn", "isbn", [isbn, 0, 100])]
 for label, term in terms.items():
     cases.append(("list-books-q", "q " + label + " '" + term + "'", ["%" + term + "%", 0, 100]))
+
+
+def rare_trigrams(term):
+    """The two trigrams the service asks the index for (dev.books.book.RareTrigrams), from the same sample."""
+    counts = {}
+    for text in psql("SELECT search_text FROM search_sample").splitlines():
+        for trigram in {w[i:i + 3] for w in re.findall(r"[a-z0-9]{3,}", text) for i in range(len(w) - 2)}:
+            counts[trigram] = counts.get(trigram, 0) + 1
+    best = [min((w[i:i + 3] for i in range(len(w) - 2)), key=lambda t: counts.get(t, 0))
+            for w in re.findall(r"[a-z0-9]{3,}", term)]
+    return ["%" + t + "%" for t in sorted(best, key=lambda t: counts.get(t, 0))[:2]]
+
+
+cases.append(("list-books-q-rare", "q rare, 2 trigrams", rare_trigrams(terms["rare"]) + ["%" + terms["rare"] + "%", 0, 100]))
 cases += [("list-books-author-q", "author, q common", [author, "%garden%", 0, 100]),
           ("list-books-year-q", "year, q none", [1900, "%zzqx%", 0, 100]),
           ("list-books-author-year-q", "author, year, q", [author, 1900, "%garden%", 0, 100])]

@@ -3,15 +3,19 @@ package dev.books.book;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import dev.books.db.Sql;
 
 /** Books in the database, through the named statements of {@link BookStatements}. */
 final class BookRepository {
     private final Sql sql;
+    private final RareTrigrams rareTrigrams;
 
     BookRepository(Sql sql) {
         this.sql = sql;
+        this.rareTrigrams =
+                new RareTrigrams(() -> sql.list("search-sample", rs -> row -> row.getString(1)), System::nanoTime);
     }
 
     Optional<Book> find(long id) {
@@ -22,11 +26,17 @@ final class BookRepository {
     List<Book> list(BookFilter filter, long after, int limit) {
         String statement = filter.statement();
         Object[] params = filter.parameters(after, limit);
+        if (filter.q() == null) {
+            return sql.list(statement, Book::reader, params);
+        }
+        List<String> rare = statement.equals("list-books-q") ? rareTrigrams.of(filter.q()) : List.of();
+        if (!rare.isEmpty()) {
+            statement = "list-books-q-rare";
+            params = Stream.concat(rare.stream(), Arrays.stream(params)).toArray();
+        }
         // How many books a search term matches decides its best plan (walk the ids, or the trigram index), so a
         // search is planned for its own term every time (docs/performance.md).
-        return filter.q() == null
-                ? sql.list(statement, Book::reader, params)
-                : sql.listPlannedPerCall(statement, Book::reader, params);
+        return sql.listPlannedPerCall(statement, Book::reader, params);
     }
 
     Book insert(Book.Fields fields) {

@@ -28,6 +28,13 @@ public final class BookStatements {
                 entry("get-book", select + "id = ?"),
                 entry("list-books", select + page),
                 entry("list-books-q", select + q + page),
+                // The index is asked for two rare trigrams of the term only; IS TRUE keeps the whole term out of
+                // the index scan (it would read the lists of all its trigrams) and tests it on each candidate.
+                entry(
+                        "list-books-q-rare",
+                        select + "search_text LIKE lower(?) AND search_text LIKE lower(?) AND "
+                                + "(search_text LIKE lower(?)) IS TRUE AND " + page),
+                entry("search-sample", "SELECT search_text FROM search_sample"),
                 entry("list-books-year", select + year + page),
                 entry("list-books-year-q", select + year + q + page),
                 entry("list-books-author", select + author + page),

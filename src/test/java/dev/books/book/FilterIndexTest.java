@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.books.PostgresTest;
 import dev.books.TestDatabase;
@@ -44,6 +47,13 @@ class FilterIndexTest {
             statement.execute("INSERT INTO books (title, author, publication_year) SELECT initcap(md5(g::text)), "
                     + "'Author ' || substr(md5((g % 2000)::text), 1, 10), 1800 + (g % 220) "
                     + "FROM generate_series(1, " + BOOKS + ") g");
+            // A rare phrase of words that are each common enough: 4 books have both words, 12 one of them.
+            statement.execute("INSERT INTO books (title, author, publication_year) SELECT t, 'Ann Smith', 2001 "
+                    + "FROM unnest(ARRAY['Copper Dockyard', 'The COPPER DOCKYARD', 'Copper Dockyards', 'Mill', "
+                    + "'Copper Mill', 'Copper', 'Dockyard', 'Dockyard Copper', 'A Copper-Dockyard']) t");
+            statement.execute("UPDATE books SET author = 'copper dockyard' WHERE id = 777");
+            statement.execute("INSERT INTO books (title, author, publication_year) SELECT 'Copper ' || g, 'Dockyard "
+                    + "Press', 1990 FROM generate_series(1, 6) g");
             statement.execute("ANALYZE books");
         }
     }
@@ -86,26 +96,18 @@ class FilterIndexTest {
     void aSearchIsNeverPreparedForAGenericPlan() {
         // pg_prepared_statements lists the statements the server keeps prepared on this session; a kept one may be
         // run with a generic plan, made without the search term, from its sixth execution on.
-        String search = BookStatements.all().get("list-books-q");
-        Config statements = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .addSource(ConfigSources.create(Map.of(
-                        "s.list-books-q",
-                        search,
-                        "s.kept",
-                        "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%search_text%'")))
-                .build()
-                .get("s");
+        Config statements = statements(
+                Map.of("s.kept", "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%search_text%'"));
         BookFilter filter = new BookFilter(null, null, "zzqx", null);
         try (Database service = TestDatabase.start(database.config(false), statements)) {
-            long planned = service.sql().transaction(tx -> {
+            Sql sql = service.sql().with(BookStatements.all());
+            long planned = sql.transaction(tx -> {
                 for (int i = 0; i < 10; i++) {
                     new BookRepository(tx).list(filter, 0, 100);
                 }
                 return kept(tx);
             });
-            long plain = service.sql().transaction(tx -> {
+            long plain = sql.transaction(tx -> {
                 for (int i = 0; i < 10; i++) {
                     tx.list("list-books-q", Book::reader, filter.parameters(0, 100));
                 }
@@ -115,6 +117,54 @@ class FilterIndexTest {
             assertThat("searches through the repository", planned, is(0L));
             assertThat("the same statement run as a plain list", plain, is(1L));
         }
+    }
+
+    @Test
+    void aSearchOfRareWordsAsksTheIndexForTwoOfItsTrigramsAndFindsWhatTheWholeTermFinds() throws Exception {
+        BookFilter filter = new BookFilter(null, null, "Copper Dockyard", null);
+        try (Database service = TestDatabase.start(database.config(false), statements(Map.of()))) {
+            Sql sql = service.sql().with(BookStatements.all());
+            BookRepository books = new BookRepository(sql);
+            List<String> rare = new RareTrigrams(
+                            () -> sql.list("search-sample", rs -> row -> row.getString(1)), System::nanoTime)
+                    .of(filter.q());
+
+            List<Long> found = ids(books.list(filter, 0, 100));
+            List<Long> nextPage = ids(books.list(filter, found.get(1), 100));
+            List<Long> wholeTerm = ids(sql.list("list-books-q", Book::reader, filter.parameters(0, 100)));
+
+            assertThat("sampled from PostgreSQL's statistics", rare.size(), is(2));
+            assertThat(found, is(wholeTerm));
+            assertThat("by 777's author and 3 titles", found.size(), is(4));
+            assertThat(found.get(0), is(777L));
+            assertThat(nextPage, is(found.subList(2, 4)));
+            String plan = explain(
+                    BookStatements.all().get("list-books-q-rare"),
+                    Stream.concat(rare.stream(), Arrays.stream(filter.parameters(0, 100)))
+                            .toArray());
+            String indexCondition = plan.lines()
+                    .filter(line -> line.contains("Index Cond"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(plan, containsString("Bitmap Index Scan on books_search_trgm"));
+            assertThat(
+                    "the whole term is tested on the candidates only", indexCondition, not(containsString("dockyard")));
+        }
+    }
+
+    private static Config statements(Map<String, String> statements) {
+        Map<String, String> all = new java.util.HashMap<>(statements);
+        all.put("s.none", "SELECT 1");
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(all))
+                .build()
+                .get("s");
+    }
+
+    private static List<Long> ids(List<Book> books) {
+        return books.stream().map(Book::id).toList();
     }
 
     private static long kept(Sql tx) {
