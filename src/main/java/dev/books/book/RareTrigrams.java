@@ -58,9 +58,13 @@ final class RareTrigrams {
                 .sorted(Comparator.comparingInt(sample::count))
                 .limit(2)
                 .toList();
-        boolean rare = two.size() == 2 && sample.share(two.get(0)) * sample.share(two.get(1)) <= MAX_SHARE;
-        // A term the sample holds matches enough books that walking them in id order finds a page soon.
-        return rare && !sample.contains(term)
+        // A trigram never seen counts as half a book. A term the sample holds is common enough that the planner's
+        // walk in id order finds a page soon.
+        double share = two.stream()
+                .mapToDouble(
+                        t -> Math.max(sample.count(t), 0.5) / sample.texts().size())
+                .reduce(1, (a, b) -> a * b);
+        return two.size() == 2 && share <= MAX_SHARE && !sample.contains(term)
                 ? two.stream().map(t -> "%" + t + "%").toList()
                 : List.of();
     }
@@ -86,11 +90,6 @@ final class RareTrigrams {
 
         int count(String trigram) {
             return counts.getOrDefault(trigram.toLowerCase(Locale.ROOT), 0);
-        }
-
-        /** One never seen counts as half a book. */
-        double share(String trigram) {
-            return Math.max(count(trigram), 0.5) / Math.max(texts.size(), 1);
         }
 
         boolean contains(String term) {

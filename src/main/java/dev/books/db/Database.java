@@ -14,7 +14,6 @@ import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
-import io.helidon.dbclient.jdbc.JdbcConnectionPool;
 import io.helidon.health.HealthCheckResponse;
 
 /**
@@ -57,23 +56,16 @@ public final class Database implements AutoCloseable {
             LOGGER.log(Level.INFO, () -> "Using database " + config.safeUrl());
         }
         HikariDataSource dataSource = new HikariDataSource(hikariConfig(config));
-        String dbType = config.postgres() ? "jdbc:postgresql" : "jdbc:h2";
-        JdbcConnectionPool pool = new JdbcConnectionPool() {
-            @Override
-            public Connection connection() {
-                try {
-                    return dataSource.getConnection();
-                } catch (SQLException e) {
-                    throw new DbClientException("No database connection available", e);
-                }
-            }
-
-            @Override
-            public String dbType() {
-                return dbType;
-            }
-        };
-        DbClient dbClient = JdbcClientBuilder.create().connectionPool(pool).build();
+        // Sql runs its own statements on DbClient's connections (docs/design.md), so DbClient needs no dbType.
+        DbClient dbClient = JdbcClientBuilder.create()
+                .connectionPool(() -> {
+                    try {
+                        return dataSource.getConnection();
+                    } catch (SQLException e) {
+                        throw new DbClientException("No database connection available", e);
+                    }
+                })
+                .build();
         // Requests wait in the gate, then in the pool only while it replaces connections: in all, the time-out.
         ConnectionGate gate = new ConnectionGate(
                         config.maxPoolSize(), config.connectionTimeout().minus(POOL_WAIT), config.statementTimeout())
