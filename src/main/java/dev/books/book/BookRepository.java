@@ -14,8 +14,7 @@ final class BookRepository {
 
     BookRepository(Sql sql) {
         this.sql = sql;
-        this.rareTrigrams =
-                new RareTrigrams(() -> sql.list("search-sample", rs -> row -> row.getString(1)), System::nanoTime);
+        this.rareTrigrams = new RareTrigrams(sql);
     }
 
     Optional<Book> find(long id) {

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import dev.books.db.Sql;
+
 /**
  * For a search of several words, two of its trigrams that few books contain. PostgreSQL's trigram index reads the
  * books of every trigram of a term, and most of the 13 of {@code Copper Dockyard} are common ({@code er }, {@code
@@ -30,6 +32,11 @@ final class RareTrigrams {
     private final Supplier<List<String>> sampler;
     private final LongSupplier nanoTime;
     private volatile Sample sample;
+
+    /** Samples with the statement {@code search-sample}. */
+    RareTrigrams(Sql sql) {
+        this(() -> sql.list("search-sample", rs -> row -> row.getString(1)), System::nanoTime);
+    }
 
     RareTrigrams(Supplier<List<String>> sampler, LongSupplier nanoTime) {
         this.sampler = sampler;

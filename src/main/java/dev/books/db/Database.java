@@ -160,12 +160,7 @@ public final class Database implements AutoCloseable {
         hikari.setMaxLifetime(config.maxLifetime().toMillis());
         // Start without a database; requests and readiness report the outage instead of the process dying.
         hikari.setInitializationFailTimeout(-1);
-        if (config.postgres()) {
-            // A bounded connection attempt on a dead network; the URL may override it. A statement's time is
-            // bounded by the gate (db.statement-timeout), not by a socket time-out on every read.
-            hikari.addDataSourceProperty("connectTimeout", "5");
-            hikari.addDataSourceProperty("ApplicationName", "books");
-        }
+        config.driverProperties().forEach(hikari::addDataSourceProperty);
         return hikari;
     }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import io.helidon.config.Config;
 
@@ -73,6 +74,11 @@ public record DatabaseConfig(
     /** @return whether this is PostgreSQL (else H2): the driver settings and the migrations depend on it */
     public boolean postgres() {
         return url.startsWith("jdbc:postgresql:");
+    }
+
+    /** Of the pool's and Flyway's connections: a bounded connect on a dead network, the name pg_stat_activity shows. */
+    public Map<String, String> driverProperties() {
+        return postgres() ? Map.of("connectTimeout", "5", "ApplicationName", "books") : Map.of();
     }
 
     /** @return the URL with any {@code password=} parameter masked, for logs */

@@ -25,6 +25,7 @@ final class Migrations {
         // opens its own two connections: the pool's short wait is for requests, which queue in the ConnectionGate.
         this.flyway = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(config.url(), blankToNull(config.username()), blankToNull(config.password()))
+                .jdbcProperties(config.driverProperties())
                 .locations(
                         "classpath:db/migration/common",
                         "classpath:db/migration/" + (config.postgres() ? "postgresql" : "h2"))

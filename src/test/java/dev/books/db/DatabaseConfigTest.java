@@ -30,6 +30,14 @@ class DatabaseConfigTest {
     }
 
     @Test
+    void everyPostgresConnectionBoundsItsConnectAttemptAndNamesTheService() {
+        DatabaseConfig postgres = DatabaseConfig.create(db(Map.of("db.url", "jdbc:postgresql://db:5432/books")), false);
+
+        assertThat(postgres.driverProperties(), is(Map.of("connectTimeout", "5", "ApplicationName", "books")));
+        assertThat(DatabaseConfig.create(db(Map.of()), false).driverProperties(), is(Map.of()));
+    }
+
+    @Test
     void readsUrlCredentialsAndPoolSettings() {
         DatabaseConfig config = DatabaseConfig.create(
                 db(Map.of(
