@@ -194,10 +194,6 @@ public final class Main {
         if (database != null) {
             database.close();
         }
-        exit();
-    }
-
-    private static void exit() {
         LogManager.shutdown();
         System.exit(1);
     }

@@ -105,11 +105,6 @@ public record Book(long id, Fields fields, int version) {
     }
 
     private static boolean digits(CharSequence text, int count) {
-        for (int i = 0; i < count; i++) {
-            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
+        return text.chars().limit(count).allMatch(c -> c >= '0' && c <= '9');
     }
 }

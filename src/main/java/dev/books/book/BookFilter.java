@@ -3,7 +3,9 @@ package dev.books.book;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import dev.books.http.Requests;
 import dev.books.json.Text;
@@ -55,23 +57,11 @@ record BookFilter(String author, Integer year, String q, String isbn) {
 
     /** The parameters of {@link #statement()}, in order; {@code after} is the keyset cursor. */
     Object[] parameters(long after, int limit) {
-        List<Object> params = new ArrayList<>(6);
-        if (isbn != null) {
-            params.add(isbn);
-        }
-        if (author != null) {
-            params.add(author);
-        }
-        if (year != null) {
-            params.add(year);
-        }
-        if (q != null) {
-            // Matched against search_text, the lower-cased title and author (migration V8); the statement
-            // lower-cases the pattern itself, so both sides are folded by the same database function.
-            params.add("%" + escapeLike(q) + "%");
-        }
-        params.add(after);
-        params.add(limit);
+        // q is matched against search_text, the lower-cased title and author (migration V8); the statement
+        // lower-cases the pattern itself, so both sides are folded by the same database function.
+        List<Object> params = new ArrayList<>(
+                Arrays.asList(isbn, author, year, q == null ? null : "%" + escapeLike(q) + "%", after, limit));
+        params.removeIf(Objects::isNull);
         return params.toArray();
     }
 
@@ -98,15 +88,7 @@ record BookFilter(String author, Integer year, String q, String isbn) {
 
     /** Makes % _ and \ in user input literal for LIKE (backslash is the default escape character). */
     static String escapeLike(String text) {
-        StringBuilder escaped = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '%' || c == '_' || c == '\\') {
-                escaped.append('\\');
-            }
-            escaped.append(c);
-        }
-        return escaped.toString();
+        return text.replaceAll("[%_\\\\]", "\\\\$0");
     }
 
     private static int year(String raw) {

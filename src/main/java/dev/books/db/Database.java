@@ -4,8 +4,6 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -70,7 +68,8 @@ public final class Database implements AutoCloseable {
         ConnectionGate gate = new ConnectionGate(
                         config.maxPoolSize(), config.connectionTimeout().minus(POOL_WAIT), config.statementTimeout())
                 .start();
-        return new Database(config, dataSource, gate, dbClient, new Sql(dbClient, gate, texts(statements)));
+        Sql sql = new Sql(dbClient, gate, statements.detach().asMap().get());
+        return new Database(config, dataSource, gate, dbClient, sql);
     }
 
     /** Migrates on a thread that keeps retrying while the database is unreachable; see {@link Migrations#start()}. */
@@ -106,7 +105,8 @@ public final class Database implements AutoCloseable {
         long started = System.nanoTime();
         try (ConnectionGate.Admission admission = gate.connect(dataSource::getConnection)) {
             Connection connection = admission.connection();
-            boolean valid = connection.isValid(timeoutSeconds(config.validationTimeout()));
+            boolean valid = connection.isValid(
+                    (int) Math.max(1, config.validationTimeout().toSeconds()));
             return HealthCheckResponse.builder()
                     .status(valid)
                     .detail("database", connection.getMetaData().getDatabaseProductName())
@@ -133,15 +133,6 @@ public final class Database implements AutoCloseable {
         gate.close();
     }
 
-    private static Map<String, String> texts(Config statements) {
-        Map<String, String> texts = new HashMap<>();
-        statements
-                .asNodeList()
-                .orElseThrow()
-                .forEach(node -> texts.put(node.name(), node.asString().get()));
-        return texts;
-    }
-
     private static HikariConfig hikariConfig(DatabaseConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("books");
@@ -162,9 +153,5 @@ public final class Database implements AutoCloseable {
         hikari.setInitializationFailTimeout(-1);
         config.driverProperties().forEach(hikari::addDataSourceProperty);
         return hikari;
-    }
-
-    private static int timeoutSeconds(Duration timeout) {
-        return (int) Math.max(1, timeout.toSeconds());
     }
 }
