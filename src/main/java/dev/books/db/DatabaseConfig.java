@@ -76,7 +76,10 @@ public record DatabaseConfig(
         return url.startsWith("jdbc:postgresql:");
     }
 
-    /** Of the pool's and Flyway's connections: a bounded connect on a dead network, the name pg_stat_activity shows. */
+    /**
+     * Of the pool's and Flyway's connections: a bounded connect on a dead network, the name pg_stat_activity shows
+     * (the URL may override both). No socket time-out: a statement's time is bounded by the gate.
+     */
     public Map<String, String> driverProperties() {
         return postgres() ? Map.of("connectTimeout", "5", "ApplicationName", "books") : Map.of();
     }
