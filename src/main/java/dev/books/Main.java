@@ -165,6 +165,9 @@ public final class Main {
                                     // have their next request meet a closed listener.
                                     res.header(HeaderValues.CONNECTION_CLOSE);
                                 }
+                                // Answers a request Helidon's stop interrupted, not close its connection
+                                // (docs/design.md).
+                                res.beforeSend(Thread::interrupted);
                                 chain.proceed();
                             })
                             .addFilter(new RequestLog(

@@ -46,7 +46,7 @@ public final class Sql {
 
     /** @return the first row of a query, if any */
     public <T> Optional<T> one(String statement, RowMapper<T> mapper, Object... params) {
-        return run(statement, (connection, sql) -> {
+        return run(statement, true, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -70,7 +70,7 @@ public final class Sql {
     }
 
     private <T> List<T> list(String statement, boolean planPerCall, Rows<T> rows, Object... params) {
-        return run(statement, (connection, sql) -> {
+        return run(statement, true, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 if (planPerCall && ps.isWrapperFor(PGStatement.class)) {
                     ps.unwrap(PGStatement.class).setPrepareThreshold(0);
@@ -90,7 +90,7 @@ public final class Sql {
 
     /** @return the number of rows an INSERT, UPDATE or DELETE changed */
     public long update(String statement, Object... params) {
-        return run(statement, (connection, sql) -> {
+        return run(statement, false, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 bind(ps, params);
                 return (long) ps.executeUpdate();
@@ -101,7 +101,7 @@ public final class Sql {
     /** Runs an INSERT or UPDATE of one row and reads back its {@code columns} (empty if none changed). */
     public <T> Optional<T> change(String statement, List<String> columns, RowMapper<T> mapper, Object... params) {
         String[] names = columns.toArray(String[]::new);
-        return run(statement, (connection, sql) -> {
+        return run(statement, false, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql, names)) {
                 bind(ps, params);
                 if (ps.executeUpdate() == 0) {
@@ -136,7 +136,8 @@ public final class Sql {
         }
     }
 
-    private <T> T run(String statement, StatementWork<T> work) {
+    /** Runs a statement; a {@code query} once more if Helidon's stop interrupted it (docs/design.md). */
+    private <T> T run(String statement, boolean query, StatementWork<T> work) {
         String sql = statements.get(statement);
         if (sql == null) {
             throw new IllegalArgumentException("No statement named " + statement);
@@ -149,6 +150,9 @@ public final class Sql {
                 return work.run(admission.connection(), sql);
             }
         } catch (SQLException e) {
+            if (query && transaction == null && Thread.interrupted()) {
+                return run(statement, false, work); // safe to repeat, unlike a change (its outcome is unknown)
+            }
             throw new DbClientException("Statement " + statement + " failed", e);
         }
     }

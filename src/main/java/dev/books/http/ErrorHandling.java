@@ -97,12 +97,8 @@ public final class ErrorHandling {
         Optional<String> taken = DatabaseErrors.uniqueViolation(e);
         if (taken.isPresent()) {
             // Validation cannot see other rows: the database's unique index decides, also between instances.
-            send(
-                    req,
-                    res,
-                    ProblemType.CONFLICT
-                            .with("A value that must be unique is already taken.")
-                            .withErrors(List.of(new Problem.FieldError(taken.get(), "is already taken"))));
+            Problem conflict = ProblemType.CONFLICT.with("A value that must be unique is already taken.");
+            send(req, res, conflict.withErrors(List.of(new Problem.FieldError(taken.get(), "is already taken"))));
         } else if (DatabaseErrors.isUnavailable(e)) {
             // An outage is an operational condition, not a bug: one line, no stack trace.
             LOGGER.log(

@@ -122,12 +122,10 @@ public final class JsonMembers {
 
     /** An integer as JSON Schema counts: {@code 1965.0} and {@code 1.965e3} are 1965; {@code 1965.5} is none. */
     public static boolean isInteger(JsonNode node) {
-        if (node.isIntegralNumber()) {
-            return true;
-        }
-        return node.isFloatingPointNumber()
-                && Double.isFinite(node.doubleValue())
-                && node.decimalValue().stripTrailingZeros().scale() <= 0;
+        return node.isIntegralNumber()
+                || node.isFloatingPointNumber()
+                        && Double.isFinite(node.doubleValue())
+                        && node.decimalValue().stripTrailingZeros().scale() <= 0;
     }
 
     /** How a client would call the kind of a value, such as "a string" or "null". */

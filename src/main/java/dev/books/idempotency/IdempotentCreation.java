@@ -112,20 +112,18 @@ public final class IdempotentCreation {
     public ScheduledExecutorService purgeExpiredKeys(BooleanSupplier ready) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("idempotency-purge").factory());
-        scheduler.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        if (ready.getAsBoolean()) {
-                            sql.update("purge-idempotency-keys", System.currentTimeMillis() - ttl.toMillis());
-                        }
-                    } catch (RuntimeException e) {
-                        LOGGER.log(Level.WARNING, "Purging expired idempotency keys failed: " + e.getMessage());
-                    }
-                },
-                1,
-                10,
-                TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(() -> purge(ready), 1, 10, TimeUnit.MINUTES);
         return scheduler;
+    }
+
+    private void purge(BooleanSupplier ready) {
+        try {
+            if (ready.getAsBoolean()) {
+                sql.update("purge-idempotency-keys", System.currentTimeMillis() - ttl.toMillis());
+            }
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "Purging expired idempotency keys failed: " + e.getMessage());
+        }
     }
 
     private static void requireValid(String key) {
