@@ -165,8 +165,8 @@ public final class Main {
                                     // have their next request meet a closed listener.
                                     res.header(HeaderValues.CONNECTION_CLOSE);
                                 }
-                                // Answers a request Helidon's stop interrupted, not close its connection
-                                // (docs/design.md).
+                                // Helidon's stop may interrupt a request (docs/design.md): answer it all the same.
+                                Thread.interrupted();
                                 res.beforeSend(Thread::interrupted);
                                 chain.proceed();
                             })

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
@@ -77,7 +78,7 @@ class InterruptedRequestTest {
         String answer = interruptedWhileWaitingForTheDatabase(
                 "PUT /books/2 HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n",
                 body,
-                1);
+                1); // no second session: the change is not run again
 
         // Whether the change was stored is unknown (it may run once the lock is gone): the answer says retry.
         assertThat(answer, startsWith("HTTP/1.1 503 Service Unavailable"));
@@ -87,12 +88,15 @@ class InterruptedRequestTest {
 
     /**
      * Sends a request while the books table is locked and interrupts its thread once it waits; releases the lock when
-     * {@code waiting} sessions wait for it and returns the answer.
+     * {@code waiting} sessions wait for it and returns the answer. Sessions are counted on a connection of their own:
+     * within the lock's transaction, {@code pg_stat_activity} would keep the sessions it saw first.
      */
     private static String interruptedWhileWaitingForTheDatabase(String head, String body, int waiting)
             throws Exception {
         HANDLERS.clear();
         try (Connection lock = testDatabase.connect();
+                Connection watch = testDatabase.connect();
+                Statement sessions = watch.createStatement();
                 Socket socket = new Socket("127.0.0.1", server.port())) {
             lock.setAutoCommit(false);
             try (Statement statement = lock.createStatement()) {
@@ -101,9 +105,10 @@ class InterruptedRequestTest {
                 socket.getOutputStream()
                         .write((head + "Host: localhost\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
                 Thread handler = HANDLERS.poll(10, TimeUnit.SECONDS);
-                awaitLockWaits(statement, 1);
+                assertThat("the request reached the routing", handler, notNullValue());
+                awaitLockWaits(sessions, 1);
                 handler.interrupt();
-                awaitLockWaits(statement, waiting);
+                awaitLockWaits(sessions, waiting);
                 lock.rollback();
                 return readAnswer(socket.getInputStream());
             }

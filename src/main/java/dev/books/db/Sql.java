@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class Sql {
         return new Sql(db, gate, Map.copyOf(all), transaction);
     }
 
-    /** @return the first row of a query, if any */
+    /** @return the first row of a query (a SELECT: it may run twice, see run), if any */
     public <T> Optional<T> one(String statement, RowMapper<T> mapper, Object... params) {
         return run(statement, true, (connection, sql) -> {
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -56,7 +57,7 @@ public final class Sql {
         });
     }
 
-    /** @return all rows of a query, in the database's order */
+    /** @return all rows of a query (a SELECT, as {@link #one}), in the database's order */
     public <T> List<T> list(String statement, Rows<T> rows, Object... params) {
         return list(statement, false, rows, params);
     }
@@ -136,7 +137,7 @@ public final class Sql {
         }
     }
 
-    /** Runs a statement; a {@code query} once more if Helidon's stop interrupted it (docs/design.md). */
+    /** Runs a statement; a {@code query} once more if Helidon's stop broke its connection (docs/design.md). */
     private <T> T run(String statement, boolean query, StatementWork<T> work) {
         String sql = statements.get(statement);
         if (sql == null) {
@@ -150,7 +151,8 @@ public final class Sql {
                 return work.run(admission.connection(), sql);
             }
         } catch (SQLException e) {
-            if (query && transaction == null && Thread.interrupted()) {
+            boolean turnedAway = e instanceof SQLTransientConnectionException; // the gate's time-out: no second wait
+            if (query && transaction == null && !turnedAway && Thread.interrupted()) {
                 return run(statement, false, work); // safe to repeat, unlike a change (its outcome is unknown)
             }
             throw new DbClientException("Statement " + statement + " failed", e);
