@@ -11,13 +11,10 @@ import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.helidon.config.Config;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,28 +35,20 @@ class InterruptedRequestTest {
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)content-length: (\\d+)");
     private static final BlockingQueue<Thread> HANDLERS = new ArrayBlockingQueue<>(10);
     private static TestDatabase testDatabase;
-    private static WebServer server;
+    private static TestServer server;
 
     @BeforeAll
     static void start() {
         testDatabase = TestDatabase.postgres();
-        Config config = Config.create();
-        WebServerConfig.Builder builder = WebServer.builder()
-                .config(config.get("server"))
-                .host("127.0.0.1")
-                .port(0)
-                .shutdownHook(false);
-        Main.setup(builder, config, testDatabase.start(), new AtomicBoolean());
-        builder.routing().orElseThrow().addFilter((chain, req, res) -> {
+        server = TestServer.start(testDatabase.start(), Config.create(), (chain, req, res) -> {
             HANDLERS.add(Thread.currentThread());
             chain.proceed();
         });
-        server = builder.build().start();
     }
 
     @AfterAll
     static void stop() {
-        server.stop();
+        server.close();
         testDatabase.close();
     }
 
@@ -97,7 +86,7 @@ class InterruptedRequestTest {
         try (Connection lock = testDatabase.connect();
                 Connection watch = testDatabase.connect();
                 Statement sessions = watch.createStatement();
-                Socket socket = new Socket("127.0.0.1", server.port())) {
+                Socket socket = new Socket("127.0.0.1", server.server().port())) {
             lock.setAutoCommit(false);
             try (Statement statement = lock.createStatement()) {
                 statement.execute("LOCK TABLE books IN ACCESS EXCLUSIVE MODE");

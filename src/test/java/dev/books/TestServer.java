@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.books.db.Database;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Filter;
 
 /**
  * The service on a random loopback port, for tests that control the server's lifecycle themselves.
@@ -34,6 +35,18 @@ public record TestServer(WebServer server, Database database, AtomicBoolean stop
      * @return the running server
      */
     public static TestServer start(Database database, Config config) {
+        return start(database, config, null);
+    }
+
+    /**
+     * Starts a server as {@link Main} does, on a random port, with a filter of the test's own after the service's.
+     *
+     * @param database started database
+     * @param config   root configuration
+     * @param filter   the test's filter, or {@code null}
+     * @return the running server
+     */
+    public static TestServer start(Database database, Config config, Filter filter) {
         AtomicBoolean stopping = new AtomicBoolean();
         var builder = WebServer.builder()
                 .config(config.get("server"))
@@ -41,6 +54,9 @@ public record TestServer(WebServer server, Database database, AtomicBoolean stop
                 .port(0)
                 .shutdownHook(false);
         Main.setup(builder, config, database, stopping);
+        if (filter != null) {
+            builder.routing().orElseThrow().addFilter(filter);
+        }
         return new TestServer(builder.build().start(), database, stopping);
     }
 
