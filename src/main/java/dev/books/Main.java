@@ -2,7 +2,6 @@ package dev.books;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,13 +13,13 @@ import dev.books.book.BookSettings;
 import dev.books.book.BookStatements;
 import dev.books.db.Database;
 import dev.books.db.DatabaseConfig;
-import dev.books.db.PoolMetrics;
 import dev.books.db.Sql;
 import dev.books.http.ErrorHandling;
 import dev.books.http.HttpMetrics;
 import dev.books.http.RequestLog;
 import dev.books.idempotency.IdempotentCreation;
-import dev.books.logging.DroppedLines;
+import dev.books.logging.LogQueue;
+import dev.books.logging.LogSetup;
 import dev.books.openapi.SwaggerUi;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
@@ -35,25 +34,22 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.jul.Log4jBridgeHandler;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts the books service: configuration, database, routing; and stops it cleanly on SIGTERM.
  */
 public final class Main {
     static {
-        // Before the first logger: java.util.logging (pgjdbc) to Log4j2 through a bridge handler (docs/design.md);
-        // tests that capture its records name its LogManager. System.Logger gets there through log4j-jpl. Log4j2
-        // takes the log format from books.log.format (log4j2.xml), or else from BOOKS_LOG_FORMAT.
-        String format = System.getProperty("books.log.format", System.getenv("BOOKS_LOG_FORMAT"));
-        System.setProperty(
-                "books.log.format", format == null ? "text" : format.strip().toLowerCase(Locale.ROOT));
-        if (System.getProperty("java.util.logging.manager") == null) {
-            Log4jBridgeHandler.install(true, null, true);
+        // Before the first logger: java.util.logging (pgjdbc) to SLF4J, unless JUL is configured by a file of its
+        // own (the tests do, to capture its records). System.Logger (Helidon, the service) gets there through
+        // slf4j-jdk-platform-logging, and SLF4J to logback (logging.LogSetup).
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
         }
-        // SLF4J (HikariCP) finds its binding once, here, before other threads start: a call from another thread while
-        // it binds is replayed with a warning on standard error, a line that is not JSON.
+        // SLF4J finds its binding once, here, before other threads start: a call from another thread while it binds
+        // is replayed with a warning on standard error, a line that is not JSON.
         org.slf4j.LoggerFactory.getILoggerFactory();
     }
 
@@ -70,7 +66,7 @@ public final class Main {
         Services.set(Config.class, config);
         Database database;
         try {
-            String format = System.getProperty("books.log.format");
+            String format = LogSetup.format();
             if (!format.equals("text") && !format.equals("json")) {
                 throw new IllegalStateException(
                         "books.log.format (BOOKS_LOG_FORMAT) must be text or json, not '" + format + "'");
@@ -138,8 +134,8 @@ public final class Main {
         BookService bookService = new BookService(sql, idempotency, BookSettings.create(books), database::migrated);
         MeterRegistry registry = Services.get(MeterRegistry.class);
         WriteProtection writeProtection = WriteProtection.create(books.get("auth"), registry);
-        PoolMetrics.register(registry, database);
-        DroppedLines.register(registry);
+        database.registerMetrics(registry);
+        LogQueue.register(registry);
         HealthObserver health = HealthObserver.builder()
                 .details(true)
                 .useSystemServices(false)
@@ -197,7 +193,7 @@ public final class Main {
         if (database != null) {
             database.close();
         }
-        LogManager.shutdown();
+        LogSetup.shutdown();
         System.exit(1);
     }
 
@@ -215,6 +211,6 @@ public final class Main {
         server.stop();
         database.close();
         LOGGER.log(Level.INFO, "Stopped");
-        LogManager.shutdown(); // writes what is queued (log4j2.xml: shutdownHook="disable")
+        LogSetup.shutdown(); // writes what is queued
     }
 }

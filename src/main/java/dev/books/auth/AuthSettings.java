@@ -16,9 +16,6 @@ import io.helidon.config.ConfigException;
  */
 public record AuthSettings(
         Optional<String> tokensFile, Optional<JwtSettings> jwt, boolean protectReads, boolean required) {
-    /** Below this, tokens with made-up key ids would drive the fetches of the key set. */
-    static final Duration LEAST_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
-
     /** Throws {@link IllegalStateException} naming the key when the settings contradict each other. */
     public static AuthSettings create(Config auth) {
         Optional<String> tokensFile = text(auth.get("tokens-file"));
@@ -71,7 +68,7 @@ public record AuthSettings(
                         "books.auth.jwt.write-scope must be one scope without spaces: " + writeScope);
             }
             Duration minRefreshInterval = duration(jwt, "jwks-min-refresh-interval");
-            if (minRefreshInterval.compareTo(LEAST_JWKS_MIN_REFRESH_INTERVAL) < 0) {
+            if (minRefreshInterval.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalStateException("books.auth.jwt.jwks-min-refresh-interval must be at least PT1S, "
                         + "or every token with an unknown key id makes the service fetch the key set: "
                         + minRefreshInterval);

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 final class BearerToken {
     // Without UNICODE_CASE: ASCII only, no Unicode case folding (RFC 9110: the scheme is case-insensitive).
     private static final Pattern SCHEME = Pattern.compile("bearer", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
     private BearerToken() {}
 
@@ -47,21 +48,6 @@ final class BearerToken {
 
     /** The syntax of a bearer token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
     static boolean isWellFormed(String token) {
-        int i = 0;
-        int n = token.length();
-        while (i < n && isTokenChar(token.charAt(i))) {
-            i++;
-        }
-        if (i == 0) {
-            return false;
-        }
-        while (i < n && token.charAt(i) == '=') {
-            i++;
-        }
-        return i == n;
-    }
-
-    private static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~+/".indexOf(c) >= 0;
+        return TOKEN.matcher(token).matches();
     }
 }

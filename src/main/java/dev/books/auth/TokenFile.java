@@ -123,9 +123,7 @@ public final class TokenFile {
             }
             boolean hashed = line.regionMatches(true, 0, SHA256_PREFIX, 0, SHA256_PREFIX.length());
             String hex = line.substring(hashed ? SHA256_PREFIX.length() : 0);
-            if (hashed
-                    ? hex.length() == 64 && hex.chars().allMatch(TokenFile::isAsciiHexDigit)
-                    : BearerToken.isWellFormed(line)) {
+            if (hashed ? hex.matches("[0-9a-fA-F]{64}") : BearerToken.isWellFormed(line)) {
                 digests.add(hashed ? HexFormat.of().parseHex(hex) : sha256(line));
             } else {
                 // The line number only: the line may be a token.
@@ -140,11 +138,6 @@ public final class TokenFile {
             }
         }
         return new Snapshot(List.copyOf(digests), stamp);
-    }
-
-    /** Only ASCII: {@link Character#digit} also takes other scripts' digits, which {@link HexFormat} refuses. */
-    private static boolean isAsciiHexDigit(int c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     static byte[] sha256(String token) {

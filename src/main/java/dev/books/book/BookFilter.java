@@ -2,12 +2,11 @@ package dev.books.book;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import dev.books.http.ProblemType;
 import dev.books.http.Requests;
 import dev.books.json.Text;
 import io.helidon.common.uri.UriQuery;
@@ -20,8 +19,6 @@ import io.helidon.common.uri.UriQuery;
  * @param isbn ISBN-13; finds at most one book, so it is not combined with the others
  */
 record BookFilter(String author, Integer year, String q, String isbn) {
-    static final BookFilter NONE = new BookFilter(null, null, null, null);
-
     private static final int MIN_QUERY_LENGTH = 3;
     private static final int MAX_QUERY_LENGTH = 100;
     private static final Pattern LIKE_SPECIAL = Pattern.compile("[%_\\\\]");
@@ -29,24 +26,22 @@ record BookFilter(String author, Integer year, String q, String isbn) {
     /** The filters of a request, or 400 {@code invalid-query}. */
     static BookFilter from(UriQuery query) {
         String author = query.first("author").asOptional().orElse(null);
-        String authorProblem = author == null ? null : Text.problem(author, BookJson.MAX_TEXT_LENGTH);
+        String authorProblem = author == null ? null : Text.problem(author, 1, BookJson.MAX_TEXT_LENGTH);
         if (authorProblem != null) {
-            throw Requests.invalidQuery("Query parameter 'author' " + authorProblem + ".");
+            throw ProblemType.INVALID_QUERY.exception("Query parameter 'author' " + authorProblem + ".");
         }
         Integer year = query.first("year").asOptional().map(BookFilter::year).orElse(null);
         String q = query.first("q").asOptional().orElse(null);
         String qProblem = q == null ? null : Text.problem(q, MIN_QUERY_LENGTH, MAX_QUERY_LENGTH);
         if (qProblem != null) {
-            throw Requests.invalidQuery("Query parameter 'q' " + qProblem + ".");
+            throw ProblemType.INVALID_QUERY.exception("Query parameter 'q' " + qProblem + ".");
         }
         String isbn = query.first("isbn").asOptional().map(BookFilter::isbn).orElse(null);
         if (isbn != null && (author != null || year != null || q != null)) {
-            throw Requests.invalidQuery(
+            throw ProblemType.INVALID_QUERY.exception(
                     "Query parameter 'isbn' finds one book; do not combine it with author, year or q.");
         }
-        return author == null && year == null && q == null && isbn == null
-                ? NONE
-                : new BookFilter(author, year, q, isbn);
+        return new BookFilter(author, year, q, isbn);
     }
 
     /** Each combination of filters has a statement of its own ({@link BookStatements}), planned on its own index. */
@@ -61,31 +56,19 @@ record BookFilter(String author, Integer year, String q, String isbn) {
     Object[] parameters(long after, int limit) {
         // q is matched against search_text, the lower-cased title and author (migration V8); the statement
         // lower-cases the pattern itself, so both sides are folded by the same database function.
-        List<Object> params = new ArrayList<>(
-                Arrays.asList(isbn, author, year, q == null ? null : "%" + escapeLike(q) + "%", after, limit));
-        params.removeIf(Objects::isNull);
-        return params.toArray();
+        return Stream.of(isbn, author, year, q == null ? null : "%" + escapeLike(q) + "%", after, limit)
+                .filter(Objects::nonNull)
+                .toArray();
     }
 
     /** The {@code Link} header of the page after the book {@code lastId}, with the same filters. */
     String nextLink(int limit, long lastId) {
-        StringBuilder link = new StringBuilder("</books?limit=")
-                .append(limit)
-                .append("&after=")
-                .append(lastId);
-        if (author != null) {
-            link.append("&author=").append(encode(author));
-        }
-        if (year != null) {
-            link.append("&year=").append(year);
-        }
-        if (q != null) {
-            link.append("&q=").append(encode(q));
-        }
-        if (isbn != null) {
-            link.append("&isbn=").append(isbn);
-        }
-        return link.append(">; rel=\"next\"").toString();
+        return "</books?limit=" + limit + "&after=" + lastId
+                + (author != null ? "&author=" + encode(author) : "")
+                + (year != null ? "&year=" + year : "")
+                + (q != null ? "&q=" + encode(q) : "")
+                + (isbn != null ? "&isbn=" + isbn : "")
+                + ">; rel=\"next\"";
     }
 
     /** Makes % _ and \ in user input literal for LIKE (backslash is the default escape character). */
@@ -97,8 +80,8 @@ record BookFilter(String author, Integer year, String q, String isbn) {
         boolean negative = raw.startsWith("-");
         long value = Requests.parseNumber(negative ? raw.substring(1) : raw);
         if (value < 0 || value > BookJson.MAX_YEAR) {
-            throw Requests.invalidQuery("Query parameter 'year' must be an integer from " + BookJson.MIN_YEAR + " to "
-                    + BookJson.MAX_YEAR + ".");
+            throw ProblemType.INVALID_QUERY.exception("Query parameter 'year' must be an integer from "
+                    + BookJson.MIN_YEAR + " to " + BookJson.MAX_YEAR + ".");
         }
         return (int) (negative ? -value : value);
     }
@@ -106,7 +89,7 @@ record BookFilter(String author, Integer year, String q, String isbn) {
     private static String isbn(String raw) {
         String isbn = Book.isbn13(raw);
         if (isbn == null) {
-            throw Requests.invalidQuery("Query parameter 'isbn' " + BookJson.ISBN_RULE + ".");
+            throw ProblemType.INVALID_QUERY.exception("Query parameter 'isbn' " + BookJson.ISBN_RULE + ".");
         }
         return isbn;
     }

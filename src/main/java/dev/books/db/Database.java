@@ -5,14 +5,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.health.HealthCheckResponse;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
 
 /**
  * The service's database: a HikariCP pool behind Helidon DbClient, with the schema migrated by {@link Migrations}.
@@ -32,13 +36,24 @@ public final class Database implements AutoCloseable {
     private final Migrations migrations;
     private volatile boolean closed;
 
-    private Database(
-            DatabaseConfig config, HikariDataSource dataSource, ConnectionGate gate, DbClient dbClient, Sql sql) {
+    private Database(DatabaseConfig config, Config statements) {
         this.config = config;
-        this.dataSource = dataSource;
-        this.gate = gate;
-        this.dbClient = dbClient;
-        this.sql = sql;
+        this.dataSource = new HikariDataSource(hikariConfig(config));
+        // Sql runs its own statements on DbClient's connections (docs/design.md), so DbClient needs no dbType.
+        this.dbClient = JdbcClientBuilder.create()
+                .connectionPool(() -> {
+                    try {
+                        return dataSource.getConnection();
+                    } catch (SQLException e) {
+                        throw new DbClientException("No database connection available", e);
+                    }
+                })
+                .build();
+        // Requests wait in the gate, then in the pool only while it replaces connections: in all, the time-out.
+        this.gate = new ConnectionGate(
+                        config.maxPoolSize(), config.connectionTimeout().minus(POOL_WAIT), config.statementTimeout())
+                .start();
+        this.sql = new Sql(dbClient, gate, statements.detach().asMap().get());
         this.migrations = new Migrations(config);
     }
 
@@ -53,23 +68,7 @@ public final class Database implements AutoCloseable {
         } else {
             LOGGER.log(Level.INFO, () -> "Using database " + config.safeUrl());
         }
-        HikariDataSource dataSource = new HikariDataSource(hikariConfig(config));
-        // Sql runs its own statements on DbClient's connections (docs/design.md), so DbClient needs no dbType.
-        DbClient dbClient = JdbcClientBuilder.create()
-                .connectionPool(() -> {
-                    try {
-                        return dataSource.getConnection();
-                    } catch (SQLException e) {
-                        throw new DbClientException("No database connection available", e);
-                    }
-                })
-                .build();
-        // Requests wait in the gate, then in the pool only while it replaces connections: in all, the time-out.
-        ConnectionGate gate = new ConnectionGate(
-                        config.maxPoolSize(), config.connectionTimeout().minus(POOL_WAIT), config.statementTimeout())
-                .start();
-        Sql sql = new Sql(dbClient, gate, statements.detach().asMap().get());
-        return new Database(config, dataSource, gate, dbClient, sql);
+        return new Database(config, statements);
     }
 
     /** Migrates on a thread that keeps retrying while the database is unreachable; see {@link Migrations#start()}. */
@@ -82,13 +81,25 @@ public final class Database implements AutoCloseable {
         return sql;
     }
 
-    /** @return the pool, for metrics */
-    public HikariDataSource dataSource() {
-        return dataSource;
+    /**
+     * Registers the gauges of the pool: {@code db.pool.active}, {@code db.pool.idle}, {@code db.pool.pending} (requests
+     * waiting for a connection: in the gate, and in the pool while it replaces some), {@code db.pool.total} and
+     * {@code db.pool.max}.
+     */
+    public void registerMetrics(MeterRegistry registry) {
+        HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+        gauge(registry, "db.pool.active", "Connections in use", pool::getActiveConnections);
+        gauge(registry, "db.pool.idle", "Idle connections", pool::getIdleConnections);
+        gauge(registry, "db.pool.pending", "Requests waiting for a connection", this::waitingForConnection);
+        gauge(registry, "db.pool.total", "Open connections", pool::getTotalConnections);
+        gauge(registry, "db.pool.max", "Maximum pool size", dataSource::getMaximumPoolSize);
     }
 
-    /** @return requests waiting for a connection now: in the gate, and in the pool while it replaces some */
-    public int waitingForConnection() {
+    private static void gauge(MeterRegistry registry, String name, String description, Supplier<Integer> value) {
+        registry.getOrCreate(Gauge.builder(name, value).description(description));
+    }
+
+    private int waitingForConnection() {
         return gate.waiting() + dataSource.getHikariPoolMXBean().getThreadsAwaitingConnection();
     }
 

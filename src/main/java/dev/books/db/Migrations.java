@@ -41,16 +41,14 @@ final class Migrations {
     CompletableFuture<Void> start() {
         CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
         Thread.ofPlatform().name("books-migrations").daemon().start(() -> {
-            boolean migrated;
             try {
-                migrated = tryMigrate();
+                boolean migrated = tryMigrate();
+                firstAttempt.complete(null);
+                if (!migrated) {
+                    retry();
+                }
             } catch (IllegalStateException e) {
                 firstAttempt.completeExceptionally(e);
-                return;
-            }
-            firstAttempt.complete(null);
-            if (!migrated) {
-                retry();
             }
         });
         return firstAttempt;

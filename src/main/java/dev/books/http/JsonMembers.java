@@ -41,16 +41,17 @@ public final class JsonMembers {
         try (JsonParser parser = MAPPER.createParser(body)) {
             root = MAPPER.readTree(parser);
         } catch (StreamConstraintsException e) {
-            throw malformed("The JSON nests too deeply or holds a number or string that is too long.");
+            throw ProblemType.MALFORMED_JSON.exception(
+                    "The JSON nests too deeply or holds a number or string that is too long.");
         } catch (JsonProcessingException e) {
-            throw malformed(
+            throw ProblemType.MALFORMED_JSON.exception(
                     "The body is not valid JSON (at line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ").");
         } catch (IOException e) {
-            throw malformed("The body could not be read as JSON.");
+            throw ProblemType.MALFORMED_JSON.exception("The body could not be read as JSON.");
         }
         if (root == null || root.isMissingNode()) {
-            throw malformed("The body is empty; send a JSON object.");
+            throw ProblemType.MALFORMED_JSON.exception("The body is empty; send a JSON object.");
         }
         if (!root.isObject()) {
             throw ProblemType.INVALID_DATA.exception("The body must be a JSON object, not " + kind(root) + ".");
@@ -68,7 +69,7 @@ public final class JsonMembers {
             reject(name, "must be a string, not " + kind(node));
             return null;
         }
-        String problem = Text.problem(node.textValue(), maxLength);
+        String problem = Text.problem(node.textValue(), 1, maxLength);
         if (problem != null) {
             reject(name, problem);
             return null;
@@ -148,9 +149,5 @@ public final class JsonMembers {
             return null;
         }
         return node;
-    }
-
-    private static ProblemException malformed(String detail) {
-        return ProblemType.MALFORMED_JSON.exception(detail);
     }
 }

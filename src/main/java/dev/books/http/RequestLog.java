@@ -10,20 +10,19 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-import org.apache.logging.log4j.ThreadContext;
-import org.apache.logging.log4j.message.AsynchronouslyFormattable;
-import org.apache.logging.log4j.message.MapMessage;
-import org.apache.logging.log4j.util.IndexedReadOnlyStringMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Gives every request an id and writes the access log.
  *
  * <p>The id is the client's {@code X-Request-Id} when it is a safe token, else a new UUID; it is echoed in the
  * response and put in the logging context as {@code http.request.id}, so every log line written while the request is
- * handled carries it. The access log is one line per request on the logger {@code dev.books.access}; its level
- * there (log4j2.xml) still turns it off. Why not Helidon's access log: docs/design.md.
+ * handled carries it. The access log is one line per request on the logger {@code dev.books.access}, with its ECS
+ * fields ({@code http.request.method}, {@code url.path}, {@code http.response.status_code}, {@code event.duration}
+ * in nanoseconds) as key-value pairs and as message {@code GET /books/1 200 0.812ms}. Why not Helidon's access log:
+ * docs/design.md.
  */
 public final class RequestLog implements Filter {
     /** Request and response header carrying the request id. */
@@ -32,7 +31,7 @@ public final class RequestLog implements Filter {
     /** The logging context key of the request id (its ECS field name). */
     public static final String ID_KEY = "http.request.id";
 
-    private static final Logger ACCESS = LogManager.getLogger("dev.books.access");
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.books.access");
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     private final boolean accessLog;
@@ -46,19 +45,24 @@ public final class RequestLog implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String id = req.headers().first(REQUEST_ID).filter(RequestLog::isSafe).orElseGet(RequestLog::newId);
         res.header(REQUEST_ID, id);
-        ThreadContext.put(ID_KEY, id);
+        MDC.put(ID_KEY, id);
         long started = System.nanoTime();
         try {
             chain.proceed();
         } finally {
             if (accessLog && ACCESS.isInfoEnabled()) {
-                ACCESS.info(new AccessLine(
-                        req.prologue().method().text(),
-                        req.path().absolute().rawPath(),
-                        res.status().code(),
-                        System.nanoTime() - started));
+                long nanos = System.nanoTime() - started;
+                String method = req.prologue().method().text();
+                String path = req.path().absolute().rawPath();
+                int status = res.status().code();
+                ACCESS.atInfo()
+                        .addKeyValue("http.request.method", method)
+                        .addKeyValue("url.path", path)
+                        .addKeyValue("http.response.status_code", status)
+                        .addKeyValue("event.duration", nanos)
+                        .log(message(method, path, status, nanos));
             }
-            ThreadContext.remove(ID_KEY);
+            MDC.remove(ID_KEY);
         }
     }
 
@@ -78,46 +82,10 @@ public final class RequestLog implements Filter {
         return SAFE_ID.matcher(id).matches();
     }
 
-    /**
-     * One access line: its ECS fields for the JSON log ({@code http.request.method}, {@code url.path},
-     * {@code http.response.status_code}, {@code event.duration} in nanoseconds), and as message
-     * {@code GET /books/1 200 0.812ms}. Its fields do not change once made, so the log's writer thread may format
-     * it (the annotation is not inherited from {@link MapMessage}; without it the request's thread formats it).
-     */
-    @AsynchronouslyFormattable
-    static final class AccessLine extends MapMessage<AccessLine, Object> {
-        private static final long serialVersionUID = 1L;
-
-        AccessLine(String method, String path, int status, long nanos) {
-            super(4);
-            with("http.request.method", method);
-            with("url.path", path);
-            with("http.response.status_code", status);
-            with("event.duration", nanos);
-        }
-
-        @Override
-        public String getFormattedMessage() {
-            StringBuilder text = new StringBuilder(64);
-            formatTo(text);
-            return text.toString();
-        }
-
-        /** Formatted by the log's writer thread, not the request's. */
-        @Override
-        public void formatTo(StringBuilder text) {
-            IndexedReadOnlyStringMap data = getIndexedReadOnlyStringMap();
-            long micros = data.<Long>getValue("event.duration") / 1000;
-            text.append(data.<String>getValue("http.request.method"))
-                    .append(' ')
-                    .append(data.<String>getValue("url.path"))
-                    .append(' ')
-                    .append(data.<Integer>getValue("http.response.status_code"))
-                    .append(' ')
-                    .append(micros / 1000)
-                    .append('.')
-                    .append(Long.toString(1000 + micros % 1000), 1, 4)
-                    .append("ms");
-        }
+    /** The access line's message: {@code GET /books/1 200 0.812ms}. */
+    static String message(String method, String path, int status, long nanos) {
+        long micros = nanos / 1000;
+        return method + ' ' + path + ' ' + status + ' ' + micros / 1000 + '.'
+                + Long.toString(1000 + micros % 1000).substring(1) + "ms";
     }
 }

@@ -40,7 +40,8 @@ public final class Requests {
         }
         long value = parseNumber(raw.get());
         if (value < min || value > max) {
-            throw invalidQuery("Query parameter '" + name + "' must be an integer from " + min + " to " + max + ".");
+            throw ProblemType.INVALID_QUERY.exception(
+                    "Query parameter '" + name + "' must be an integer from " + min + " to " + max + ".");
         }
         return value;
     }
@@ -55,10 +56,6 @@ public final class Requests {
         } catch (NumberFormatException e) {
             return -1; // 19 digits above Long.MAX_VALUE
         }
-    }
-
-    public static ProblemException invalidQuery(String detail) {
-        return ProblemType.INVALID_QUERY.exception(detail);
     }
 
     private static boolean isJson(HttpMediaType type) {

@@ -78,7 +78,7 @@ public final class IdempotentCreation {
      * Creates once per caller and key: {@code create} runs in the key's transaction, or the outcome of an earlier
      * request with this key is returned; 422 when the key was used for a request of another {@code hash}.
      */
-    public Outcome create(Caller caller, String key, String hash, CreateWork create) {
+    public Outcome create(Caller caller, String key, String hash, Sql.Work<Outcome> create) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             long expiredBefore = System.currentTimeMillis() - ttl.toMillis();
             Optional<Outcome> created = sql.transaction(tx -> {
@@ -86,7 +86,7 @@ public final class IdempotentCreation {
                 if (tx.update("claim-idempotency-key", caller.id(), key, hash, System.currentTimeMillis()) != 1) {
                     return Optional.empty();
                 }
-                Outcome outcome = create.create(tx);
+                Outcome outcome = create.run(tx);
                 tx.update("complete-idempotency-key", outcome.id(), outcome.body(), caller.id(), key);
                 return Optional.of(outcome);
             });
@@ -146,12 +146,6 @@ public final class IdempotentCreation {
             Thread.currentThread().interrupt();
             throw new DbClientException("Interrupted while waiting for an idempotency key", e);
         }
-    }
-
-    /** Creates the resource in the transaction {@code tx}: its id and 201 body. */
-    @FunctionalInterface
-    public interface CreateWork {
-        Outcome create(Sql tx);
     }
 
     /** What a request with a key got; {@code replayed} when an earlier request created it. */

@@ -1,7 +1,7 @@
 package dev.books.json;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 
@@ -55,42 +55,25 @@ public final class Json {
                 try (JsonGenerator json = FACTORY.createGenerator(out)) {
                     writer.write(json);
                 }
-                use.use(out.buffer, out.count);
+                use.use(out.buffer(), out.size());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
-                recycler.releaseByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, out.buffer);
+                recycler.releaseByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, out.buffer());
                 recycler.releaseToPool();
             }
         }
     }
 
-    /** Bytes written into a given buffer, grown when a document does not fit. */
-    private static final class PooledOutput extends OutputStream {
-        private byte[] buffer;
-        private int count;
-
+    /** A {@link ByteArrayOutputStream} over a given (pooled) buffer, grown when a document does not fit. */
+    private static final class PooledOutput extends ByteArrayOutputStream {
         PooledOutput(byte[] buffer) {
-            this.buffer = buffer;
+            super(0);
+            buf = buffer;
         }
 
-        @Override
-        public void write(int b) {
-            ensureRoom(1);
-            buffer[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            ensureRoom(length);
-            System.arraycopy(bytes, offset, buffer, count, length);
-            count += length;
-        }
-
-        private void ensureRoom(int more) {
-            if (count + more > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, count + more));
-            }
+        byte[] buffer() {
+            return buf;
         }
     }
 

@@ -12,11 +12,6 @@ public final class Text {
     private Text() {}
 
     /** What is wrong with a text a client sent, or {@code null} if it is acceptable. */
-    public static String problem(String value, int maxLength) {
-        return problem(value, 1, maxLength);
-    }
-
-    /** What is wrong with a text a client sent, or {@code null} if it is acceptable. */
     public static String problem(String value, int minLength, int maxLength) {
         boolean visible = false;
         int length = 0;
