@@ -12,10 +12,8 @@ import io.helidon.webserver.http.ServerRequest;
  *           the token, and at most 68 characters
  */
 public record Caller(String id) {
-    public static final Caller ANONYMOUS = new Caller("anonymous");
-
     public static Caller of(ServerRequest req) {
-        return req.context().get(Caller.class).orElse(ANONYMOUS);
+        return req.context().get(Caller.class).orElseGet(() -> new Caller("anonymous"));
     }
 
     /** {@code kind} is {@code token} or {@code jwt}; {@code secret} the token, or the JWT's issuer and subject. */

@@ -2,7 +2,9 @@ package dev.books.http;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import dev.books.db.DatabaseErrors;
 import io.helidon.common.buffers.DataReader;
@@ -128,11 +130,7 @@ public final class ErrorHandling {
     }
 
     private static boolean clientWentAway(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof DataReader.InsufficientDataAvailableException) {
-                return true;
-            }
-        }
-        return false;
+        return Stream.iterate(e, Objects::nonNull, Throwable::getCause)
+                .anyMatch(t -> t instanceof DataReader.InsufficientDataAvailableException);
     }
 }

@@ -110,10 +110,9 @@ public final class JsonMembers {
     public void finish(String unknownDetail, String missingDetail, String invalidDetail) {
         members.fieldNames().forEachRemaining(name -> errors.add(new FieldError(name, unknownDetail)));
         if (!missing.isEmpty()) {
-            List<FieldError> all = new ArrayList<>(missing);
-            all.addAll(errors);
+            missing.addAll(errors);
             throw new ProblemException(
-                    ProblemType.MISSING_DATA.with(missingDetail).withErrors(all));
+                    ProblemType.MISSING_DATA.with(missingDetail).withErrors(missing));
         }
         if (!errors.isEmpty()) {
             throw new ProblemException(

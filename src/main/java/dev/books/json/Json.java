@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.function.ObjIntConsumer;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -44,10 +45,10 @@ public final class Json {
         }
 
         /**
-         * Writes the document into a buffer from the factory's pool (not a new one per document) and lends it to
-         * {@code use}; the buffer goes back to the pool when {@code use} returns, so it must not keep it.
+         * Writes the document into a buffer from the factory's pool (not a new one per document) and lends it and
+         * its length to {@code use}; the buffer goes back to the pool when {@code use} returns, so it must not keep it.
          */
-        public void lend(Lent use) {
+        public void lend(ObjIntConsumer<byte[]> use) {
             BufferRecycler recycler = FACTORY._getBufferRecycler();
             PooledOutput out =
                     new PooledOutput(recycler.allocByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, sizeHint));
@@ -55,7 +56,7 @@ public final class Json {
                 try (JsonGenerator json = FACTORY.createGenerator(out)) {
                     writer.write(json);
                 }
-                use.use(out.buffer(), out.size());
+                use.accept(out.buffer(), out.size());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
@@ -75,12 +76,6 @@ public final class Json {
         byte[] buffer() {
             return buf;
         }
-    }
-
-    /** Uses a document, the first {@code length} bytes of {@code buffer}, which is valid only until it returns. */
-    @FunctionalInterface
-    public interface Lent {
-        void use(byte[] buffer, int length);
     }
 
     @FunctionalInterface

@@ -1,45 +1,91 @@
 package dev.books.logging;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.encoder.Encoder;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log's queue (logback's {@link AsyncAppender}): a request only puts its lines here and one thread writes them.
- * When standard output does not keep up (a slow or stuck reader) and the queue is full, a line is dropped and
- * counted instead of making its request wait, so memory stays bounded; once the queue has room again one warning
- * says how many. Stopping the log writes what is queued.
+ * The log's appender: a request only puts its line into a bounded queue, and one thread encodes and writes the lines,
+ * flushing when the queue is empty and then sleeping {@link #IDLE} instead of being woken for every line (why not
+ * logback's AsyncAppender: docs/design.md). When standard output does not keep up (a slow or stuck reader) and the
+ * queue is full, a line is dropped and counted instead of making its request wait, so memory stays bounded; once the
+ * queue has drained one warning says how many. Stopping writes what is queued.
  */
-public final class LogQueue extends AsyncAppender {
+public final class LogQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private static final Logger LOGGER = LoggerFactory.getLogger(LogQueue.class);
-    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration IDLE = Duration.ofMillis(10);
     private static final AtomicLong DROPPED = new AtomicLong();
-    private final AtomicLong reported = new AtomicLong();
-    private final AtomicBoolean dropping = new AtomicBoolean();
+    private final BlockingQueue<ILoggingEvent> queue;
+    private final Encoder<ILoggingEvent> encoder;
+    private final OutputStream out;
+    private volatile boolean stopping;
+    private final Thread writer;
+    private long reported; // drops the writer has warned about
+    private long seen; // drops when the writer last found the queue empty
 
-    LogQueue(int size) {
-        setQueueSize(size);
-        setNeverBlock(true);
-        // Logback asks isDiscardable only when fewer places than this are free: when the queue is full. A line that
-        // loses a race for the last free place is dropped uncounted.
-        setDiscardingThreshold(1);
+    /** Lines go through a queue of {@code size}, encoded by {@code encoder}, into {@code out}. */
+    LogQueue(int size, Encoder<ILoggingEvent> encoder, OutputStream out) {
+        this.queue = new ArrayBlockingQueue<>(size);
+        this.encoder = encoder;
+        this.out = out;
+        this.writer = Thread.ofPlatform().daemon().name("log-writer").unstarted(this::write);
     }
 
-    /** Every line is dropped when the queue is full, whatever its level (logback's default keeps WARN and ERROR). */
     @Override
-    protected boolean isDiscardable(ILoggingEvent event) {
-        DROPPED.incrementAndGet();
-        if (dropping.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("log-dropped-lines").start(this::warnWhenDrained);
+    public void start() {
+        writer.start();
+        super.start();
+    }
+
+    /** Takes no more lines, writes those queued (waiting at most 5 s for a stuck output). */
+    @Override
+    public void stop() {
+        super.stop();
+        stopping = true;
+        try {
+            writer.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return true;
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        event.prepareForDeferredProcessing(); // the message, the MDC and the thread's name, as they are now
+        if (!queue.offer(event)) {
+            DROPPED.incrementAndGet();
+        }
+    }
+
+    private void write() {
+        try {
+            while (true) {
+                ILoggingEvent event = queue.poll();
+                if (event != null) {
+                    out.write(encoder.encode(event));
+                } else {
+                    out.flush();
+                    warnOfDrops();
+                    if (stopping) {
+                        return;
+                    }
+                    Thread.sleep(IDLE);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            addError("The log cannot write to its output any more", e); // further lines fill the queue, then count
+        }
     }
 
     /** @return lines dropped since the start */
@@ -53,22 +99,16 @@ public final class LogQueue extends AsyncAppender {
                 .description("Log lines dropped because standard output did not keep up"));
     }
 
-    /** Waits until a second passes without drops and the queue is at most half full, then says how many. */
-    private void warnWhenDrained() {
-        try {
-            long seen;
-            do {
-                seen = DROPPED.get();
-                Thread.sleep(POLL);
-            } while (DROPPED.get() != seen || getRemainingCapacity() * 2 < getQueueSize());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        dropping.set(false);
+    /** When the queue has drained and no line was dropped since it was last empty: how many were dropped. */
+    private void warnOfDrops() {
         long total = DROPPED.get();
-        LOGGER.warn(
-                "{} log lines were dropped ({} since the start): standard output did not keep up",
-                total - reported.getAndSet(total),
-                total);
+        if (total != reported && total == seen) {
+            LOGGER.warn(
+                    "{} log lines were dropped ({} since the start): standard output did not keep up",
+                    total - reported,
+                    total);
+            reported = total;
+        }
+        seen = total;
     }
 }

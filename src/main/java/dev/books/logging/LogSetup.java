@@ -1,5 +1,8 @@
 package dev.books.logging;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.util.List;
 import java.util.Locale;
 
@@ -8,7 +11,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.ContextAwareBase;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * The log: logback writes each line through one bounded queue ({@link LogQueue}) to standard output, as text, or as
+ * The log: logback hands each line to one bounded queue ({@link LogQueue}) that writes to standard output, as text, or as
  * ECS JSON when {@link #format()} is {@code json}. Logback finds this class through
  * META-INF/services/ch.qos.logback.classic.spi.Configurator (a file given with {@code -Dlogback.configurationFile}
  * replaces it); Helidon through META-INF/services/io.helidon.logging.common.spi.LoggingProvider, without which it
@@ -44,14 +46,11 @@ public final class LogSetup extends ContextAwareBase implements Configurator, Lo
         Encoder<ILoggingEvent> encoder = format().equals("json") ? new EcsWithFields() : text();
         encoder.setContext(context);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
-        stdout.setContext(context);
-        stdout.setEncoder(encoder);
-        stdout.addFilter(new ExpectedAtShutdown());
-        stdout.start();
-        LogQueue queue = new LogQueue(4096);
+        // File descriptor 1 through a buffer of our own (System.out flushes every line): one write per batch.
+        LogQueue queue = new LogQueue(
+                4096, encoder, new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 32 * 1024));
         queue.setContext(context);
-        queue.addAppender(stdout);
+        queue.addFilter(new ExpectedAtShutdown());
         queue.start();
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(queue);
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
