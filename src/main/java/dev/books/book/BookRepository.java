@@ -48,8 +48,10 @@ final class BookRepository {
      * no such book exists.
      */
     Optional<Book> update(long id, Book.Fields changes, Integer version) {
-        Object[] params = Stream.concat(Arrays.stream(changes.parameters()), Stream.of(id, version))
-                .toArray();
+        Object[] fields = changes.parameters();
+        Object[] params = Arrays.copyOf(fields, fields.length + 2);
+        params[fields.length] = id;
+        params[fields.length + 1] = version;
         return sql.change("update-book", Book.COLUMNS, Book::read, params);
     }
 
